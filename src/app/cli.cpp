@@ -1,0 +1,55 @@
+// The command line (CLI11): mcpedge serve | demo | check | keys generate.
+#include "app/commands.hpp"
+
+#include "observability/log.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+namespace mcpedge::app {
+
+int main_cli(int argc, char** argv) {
+  CLI::App cli{"mcpedge: a REST API served to AI assistants as a hosted MCP server"};
+  cli.require_subcommand(1);
+  std::string log_level = "info";
+  bool log_json = false;
+  cli.add_option("--log-level", log_level, "trace, debug, info, warn or error")->capture_default_str();
+  cli.add_flag("--log-json", log_json, "one JSON object per log line");
+
+  ServeOptions serve_options;
+  auto* serve_cmd = cli.add_subcommand("serve", "run the gateway from a config file");
+  serve_cmd->add_option("--config,-c", serve_options.config_path, "YAML config")->required();
+  serve_cmd->add_option("--listen", serve_options.listen, "HOST:PORT, overrides server.listen");
+
+  DemoOptions demo_options;
+  auto* demo_cmd = cli.add_subcommand("demo", "run the gateway in front of the built-in sample workflows API");
+  demo_cmd->add_option("--listen", demo_options.listen, "HOST:PORT (port 0 picks one)")->capture_default_str();
+  demo_cmd->add_option("--data", demo_options.data_dir, "directory for the sample API's SQLite data")->capture_default_str();
+  demo_cmd->add_option("--config", demo_options.config_path, "another tool table bound to the sample API");
+  demo_cmd->add_option("--threads", demo_options.threads, "worker threads (0 = one per core)")->capture_default_str();
+
+  std::string check_path;
+  auto* check_cmd = cli.add_subcommand("check", "validate a config file and report every error as file:line: key");
+  check_cmd->add_option("--config,-c", check_path, "YAML config")->required();
+
+  auto* keys_cmd = cli.add_subcommand("keys", "key ring tools");
+  keys_cmd->require_subcommand(1);
+  auto* generate_cmd = keys_cmd->add_subcommand("generate", "print a new key for MCPEDGE_KEYS");
+
+  CLI11_PARSE(cli, argc, argv);
+  try {
+    observability::init_logging(log_level, log_json ? observability::LogFormat::json : observability::LogFormat::text);
+    if (*serve_cmd) return serve(serve_options);
+    if (*demo_cmd) return demo(demo_options);
+    if (*check_cmd) return check(check_path);
+    if (*generate_cmd) return keys_generate();
+  } catch (const std::exception& e) {
+    std::cerr << "mcpedge: " << e.what() << '\n';
+    return 1;
+  }
+  return 2;
+}
+
+}  // namespace mcpedge::app

@@ -1,0 +1,137 @@
+// run_gateway: the catalog, the MCP transports and the operational endpoints on one router.
+#include "app/gateway.hpp"
+
+#include "crypto/encoding.hpp"
+#include "demo/sample_api.hpp"
+#include "mcp/dispatcher.hpp"
+#include "mcp/legacy_sse.hpp"
+#include "mcp/origin.hpp"
+#include "mcp/poll_registry.hpp"
+#include "mcp/session.hpp"
+#include "mcp/streamable_http.hpp"
+#include "mcp/wire.hpp"
+#include "tools/catalog.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+namespace mcpedge::app {
+
+namespace asio = boost::asio;
+
+std::optional<ListenAddress> parse_listen(std::string_view text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  ListenAddress out;
+  std::string_view host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  out.host = host.empty() ? "0.0.0.0" : std::string(host);
+  std::string_view port = text.substr(colon + 1);
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
+  if (ec != std::errc{} || end != port.data() + port.size() || port.empty()) return std::nullopt;
+  boost::system::error_code bad;
+  asio::ip::make_address(out.host, bad);
+  if (bad) return std::nullopt;
+  return out;
+}
+
+std::shared_ptr<const crypto::KeyRing> keys_from_environment() {
+  if (const char* spec = std::getenv("MCPEDGE_KEYS"); spec && *spec) {
+    auto ring = crypto::KeyRing::parse(spec);
+    if (!ring) throw std::runtime_error(ring.error().message);
+    return *ring;
+  }
+  spdlog::warn("MCPEDGE_KEYS is not set: using a key ring that lasts as long as this process, so sessions end "
+               "on restart and cannot span replicas (run `mcpedge keys generate` and set MCPEDGE_KEYS)");
+  return *crypto::KeyRing::parse(crypto::KeyRing::generate_key());
+}
+
+std::shared_ptr<const crypto::KeyRing> keys_in_directory(const std::filesystem::path& dir) {
+  std::filesystem::path file = dir / "keyring";
+  std::string spec;
+  if (std::ifstream in(file); in) std::getline(in, spec);
+  if (spec.empty()) {
+    spec = crypto::KeyRing::generate_key();
+    std::ofstream out(file, std::ios::trunc);
+    out << spec << '\n';
+    if (!out) throw std::runtime_error("cannot write " + file.string());
+    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  }
+  auto ring = crypto::KeyRing::parse(spec);
+  if (!ring) throw std::runtime_error(file.string() + ": " + ring.error().message);
+  return *ring;
+}
+
+int report_config_errors(const std::vector<config::ConfigError>& errors) {
+  for (const auto& error : errors) std::cerr << error.to_string() << '\n';
+  return errors.empty() ? 0 : 1;
+}
+
+http::ServerLimits limits_from(const config::ServerConfig& s) {
+  http::ServerLimits limits;
+  limits.max_body_bytes = s.max_body_bytes;
+  limits.max_header_bytes = s.max_header_bytes;
+  limits.idle_timeout = s.idle_timeout;
+  limits.read_timeout = s.read_timeout;
+  limits.write_timeout = s.write_timeout;
+  limits.drain_timeout = s.drain_timeout;
+  limits.stream_retry_hint = s.sse_retry;
+  return limits;
+}
+
+int run_gateway(http::Server& server, const http::ListenInfo& listening, GatewayInputs inputs) {
+  const config::Config& config = inputs.config;
+  auto catalog = tools::Catalog::build(config);
+  if (!catalog) return report_config_errors(catalog.error());
+
+  mcp::Dispatcher dispatcher(*catalog, config.server);
+  mcp::SessionCodec sessions(inputs.keys, config.server.session_ttl);
+  mcp::TerminatedSessions terminated;
+  mcp::OriginPolicy origins(config.server, listening.loopback);
+  mcp::PollRegistry polls;
+  mcp::TransportState state{dispatcher, sessions, terminated, origins, polls, config};
+  mcp::StreamableHttp streamable(state);
+  mcp::LegacySse legacy(state, "/messages");
+
+  http::Router router;
+  auto bound = [](auto* object, auto method) {
+    return [object, method](http::Incoming& in) { return (object->*method)(in); };
+  };
+  router.exact_or_trailing_slash(http::Verb::post, "/mcp", bound(&streamable, &mcp::StreamableHttp::post))
+      .exact_or_trailing_slash(http::Verb::get, "/mcp", bound(&streamable, &mcp::StreamableHttp::get))
+      .exact_or_trailing_slash(http::Verb::delete_, "/mcp", bound(&streamable, &mcp::StreamableHttp::remove))
+      .exact(http::Verb::get, "/sse", bound(&legacy, &mcp::LegacySse::stream))
+      .exact_or_trailing_slash(http::Verb::post, "/messages", bound(&legacy, &mcp::LegacySse::message));
+  auto cors_preflight = [](http::Incoming& in) -> asio::awaitable<http::Reply> { co_return mcp::preflight(in.request); };
+  for (const char* path : {"/mcp", "/sse", "/messages"}) {
+    router.exact_or_trailing_slash(http::Verb::options, path, cors_preflight);
+  }
+  router.exact(http::Verb::get, "/healthz", [](http::Incoming&) -> asio::awaitable<http::Reply> {
+    co_return http::text_reply(http::Status::ok, "ok\n");
+  });
+  router.exact(http::Verb::get, "/readyz", [&server](http::Incoming&) -> asio::awaitable<http::Reply> {
+    if (server.draining()) co_return http::error_reply(http::Status::service_unavailable, "draining for shutdown");
+    co_return http::text_reply(http::Status::ok, "ready\n");
+  });
+  std::string banner = config.server.name + ": MCP endpoint at " + config.server.public_url + "/mcp (legacy SSE at /sse)\n";
+  router.exact(http::Verb::get, "/", [banner](http::Incoming&) -> asio::awaitable<http::Reply> {
+    co_return http::text_reply(http::Status::ok, banner);
+  });
+  if (inputs.demo_api) {
+    auto api = inputs.demo_api;
+    router.prefix(std::string(demo::SampleApi::k_prefix),
+                  [api](http::Incoming& in) { return api->handle(in); });
+  }
+  server.set_handler([&router](http::Incoming& in) { return router(in); });
+
+  std::cout << "mcpedge listening on " << config.server.public_url << "/mcp with " << (*catalog)->tools().size()
+            << " tools (" << server.worker_count() << " threads)" << std::endl;
+  server.run();
+  return 0;
+}
+
+}  // namespace mcpedge::app

@@ -1,0 +1,340 @@
+// HttpClient: libcurl's multi-socket API on an Asio loop. curl tells us which sockets to watch
+// and when to wake it; Asio waits on those sockets and timers and hands readiness back to curl.
+#include "http/client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+#include <unordered_map>
+
+namespace mcpedge::http {
+
+namespace asio = boost::asio;
+
+const char* to_string(OutboundErrorKind kind) {
+  switch (kind) {
+    case OutboundErrorKind::timeout: return "timeout";
+    case OutboundErrorKind::connect: return "connection failed";
+    case OutboundErrorKind::resolve: return "name resolution failed";
+    case OutboundErrorKind::tls: return "TLS failure";
+    case OutboundErrorKind::protocol: return "invalid reply";
+    case OutboundErrorKind::cancelled: return "cancelled";
+    case OutboundErrorKind::other: return "failure";
+  }
+  return "failure";
+}
+
+std::string_view OutboundResponse::header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return value;
+  }
+  return {};
+}
+
+namespace {
+
+OutboundErrorKind classify(CURLcode code) {
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT: return OutboundErrorKind::timeout;
+    case CURLE_COULDNT_CONNECT: return OutboundErrorKind::connect;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return OutboundErrorKind::resolve;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE: return OutboundErrorKind::tls;
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_PARTIAL_FILE: return OutboundErrorKind::protocol;
+    case CURLE_ABORTED_BY_CALLBACK: return OutboundErrorKind::cancelled;
+    default: return OutboundErrorKind::other;
+  }
+}
+
+std::once_flag g_curl_init;  // curl_global_init must run once, before any other curl call
+
+}  // namespace
+
+struct HttpClient::Impl {
+  struct Socket {
+    explicit Socket(asio::io_context& loop, curl_socket_t fd) : descriptor(loop, fd), fd(fd) {}
+    asio::posix::stream_descriptor descriptor;
+    curl_socket_t fd;
+    int wanted = 0;  // CURL_POLL_IN / OUT / INOUT
+    bool reading = false;
+    bool writing = false;
+    bool removed = false;
+  };
+
+  struct Transfer {
+    explicit Transfer(asio::io_context& loop) : done(loop) {}
+    CURL* easy = nullptr;
+    curl_slist* headers = nullptr;
+    OutboundResponse response;
+    std::size_t limit = 0;
+    char error[CURL_ERROR_SIZE] = {};
+    asio::steady_timer done;
+    bool finished = false;
+    bool cancelled = false;
+    CURLcode result = CURLE_OK;
+  };
+
+  explicit Impl(asio::io_context& l) : loop(l), timer(l) {
+    std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    multi = curl_multi_init();
+    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 256L);
+  }
+
+  ~Impl() {
+    for (auto& [easy, transfer] : transfers) {
+      curl_multi_remove_handle(multi, easy);
+      release(*transfer);
+    }
+    transfers.clear();
+    for (auto& [fd, socket] : sockets) {
+      socket->removed = true;
+      socket->descriptor.release();
+    }
+    sockets.clear();
+    curl_multi_cleanup(multi);
+    for (CURL* easy : idle_easy) curl_easy_cleanup(easy);
+  }
+
+  // curl: "watch this socket for `what`" (or stop watching it).
+  static int on_socket(CURL*, curl_socket_t fd, int what, void* userp, void*) {
+    auto* self = static_cast<Impl*>(userp);
+    auto it = self->sockets.find(fd);
+    if (what == CURL_POLL_REMOVE) {
+      if (it != self->sockets.end()) {
+        it->second->removed = true;
+        it->second->descriptor.release();  // curl owns the fd; pending waits end as aborted
+        self->sockets.erase(it);
+      }
+      return 0;
+    }
+    if (it == self->sockets.end()) {
+      it = self->sockets.emplace(fd, std::make_shared<Socket>(self->loop, fd)).first;
+    }
+    it->second->wanted = what;
+    self->arm(it->second);
+    return 0;
+  }
+
+  // curl: "call me back in `timeout_ms`" (-1: never mind).
+  static int on_timer(CURLM*, long timeout_ms, void* userp) {
+    auto* self = static_cast<Impl*>(userp);
+    if (timeout_ms < 0) {
+      self->timer.cancel();
+      return 0;
+    }
+    self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
+    self->timer.async_wait([self](boost::system::error_code ec) {
+      if (ec) return;
+      self->action(CURL_SOCKET_TIMEOUT, 0);
+    });
+    return 0;
+  }
+
+  void arm(const std::shared_ptr<Socket>& socket) {
+    if ((socket->wanted & CURL_POLL_IN) && !socket->reading) {
+      socket->reading = true;
+      socket->descriptor.async_wait(asio::posix::stream_descriptor::wait_read,
+                                    [this, socket](boost::system::error_code ec) {
+                                      socket->reading = false;
+                                      ready(socket, CURL_POLL_IN, CURL_CSELECT_IN, ec);
+                                    });
+    }
+    if ((socket->wanted & CURL_POLL_OUT) && !socket->writing) {
+      socket->writing = true;
+      socket->descriptor.async_wait(asio::posix::stream_descriptor::wait_write,
+                                    [this, socket](boost::system::error_code ec) {
+                                      socket->writing = false;
+                                      ready(socket, CURL_POLL_OUT, CURL_CSELECT_OUT, ec);
+                                    });
+    }
+  }
+
+  void ready(const std::shared_ptr<Socket>& socket, int poll_flag, int select_flag, boost::system::error_code ec) {
+    if (socket->removed || ec == asio::error::operation_aborted) return;
+    action(socket->fd, ec ? CURL_CSELECT_ERR : select_flag);
+    if (!socket->removed && (socket->wanted & poll_flag)) arm(socket);
+  }
+
+  void action(curl_socket_t fd, int flags) {
+    int running = 0;
+    curl_multi_socket_action(multi, fd, flags, &running);
+    collect_finished();
+  }
+
+  void collect_finished() {
+    int pending = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &pending)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL* easy = msg->easy_handle;
+      auto it = transfers.find(easy);
+      if (it == transfers.end()) continue;
+      auto transfer = it->second;
+      transfer->result = msg->data.result;
+      curl_multi_remove_handle(multi, easy);
+      transfers.erase(it);
+      finish(*transfer);
+    }
+  }
+
+  void finish(Transfer& transfer) {
+    char* url = nullptr;
+    curl_easy_getinfo(transfer.easy, CURLINFO_EFFECTIVE_URL, &url);
+    if (url) transfer.response.effective_url = url;
+    curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &transfer.response.status);
+    release(transfer);
+    transfer.finished = true;
+    transfer.done.cancel();
+  }
+
+  void release(Transfer& transfer) {
+    if (transfer.headers) curl_slist_free_all(transfer.headers);
+    transfer.headers = nullptr;
+    if (transfer.easy) {
+      curl_easy_reset(transfer.easy);
+      if (idle_easy.size() < 64) {
+        idle_easy.push_back(transfer.easy);
+      } else {
+        curl_easy_cleanup(transfer.easy);
+      }
+    }
+    transfer.easy = nullptr;
+  }
+
+  static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* userp) {
+    auto* transfer = static_cast<Transfer*>(userp);
+    std::size_t n = size * count;
+    std::string& body = transfer->response.body;
+    if (body.size() + n > transfer->limit) {
+      body.append(data, transfer->limit - body.size());
+      transfer->response.truncated = true;
+      return 0;  // stop reading: the rest is not wanted
+    }
+    body.append(data, n);
+    return n;
+  }
+
+  static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* userp) {
+    auto* transfer = static_cast<Transfer*>(userp);
+    std::size_t n = size * count;
+    std::string_view line(data, n);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    if (line.starts_with("HTTP/")) {
+      transfer->response.headers.clear();  // a new status line (after 1xx): start over
+      return n;
+    }
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos) return n;
+    std::string name(line.substr(0, colon));
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    auto value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    transfer->response.headers.emplace_back(std::move(name), std::string(value));
+    return n;
+  }
+
+  asio::io_context& loop;
+  CURLM* multi = nullptr;
+  asio::steady_timer timer;
+  std::unordered_map<curl_socket_t, std::shared_ptr<Socket>> sockets;
+  std::unordered_map<CURL*, std::shared_ptr<Transfer>> transfers;
+  std::vector<CURL*> idle_easy;
+};
+
+HttpClient::HttpClient(asio::io_context& loop) : impl_(std::make_unique<Impl>(loop)) {}
+HttpClient::~HttpClient() = default;
+
+void HttpClient::cancel_all() {
+  auto transfers = impl_->transfers;
+  for (auto& [easy, transfer] : transfers) {
+    curl_multi_remove_handle(impl_->multi, easy);
+    impl_->transfers.erase(easy);
+    transfer->cancelled = true;
+    transfer->result = CURLE_ABORTED_BY_CALLBACK;
+    impl_->finish(*transfer);
+  }
+}
+
+asio::awaitable<Expected<OutboundResponse, OutboundError>> HttpClient::fetch(OutboundRequest request) {
+  auto transfer = std::make_shared<Impl::Transfer>(impl_->loop);
+  if (!impl_->idle_easy.empty()) {
+    transfer->easy = impl_->idle_easy.back();
+    impl_->idle_easy.pop_back();
+  } else {
+    transfer->easy = curl_easy_init();
+  }
+  CURL* easy = transfer->easy;
+  transfer->limit = request.max_response_bytes;
+
+  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Impl::on_body);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Impl::on_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
+  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // whatever curl can decode
+  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (request.method == "HEAD") {
+    curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+  } else if (request.method != "GET") {
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
+    if (request.method != "POST") curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  transfer->headers = curl_slist_append(transfer->headers, "Expect:");  // no 100-continue round trip
+  for (const auto& [name, value] : request.headers) {
+    std::string line = name + ": " + value;
+    transfer->headers = curl_slist_append(transfer->headers, line.c_str());
+  }
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
+
+  impl_->transfers.emplace(easy, transfer);
+  CURLMcode added = curl_multi_add_handle(impl_->multi, easy);
+  if (added != CURLM_OK) {
+    impl_->transfers.erase(easy);
+    impl_->release(*transfer);
+    co_return Unexpected{OutboundError{OutboundErrorKind::other, curl_multi_strerror(added)}};
+  }
+  while (!transfer->finished) {
+    transfer->done.expires_at(asio::steady_timer::time_point::max());
+    auto [ec] = co_await transfer->done.async_wait(asio::as_tuple(asio::use_awaitable));
+    (void)ec;
+  }
+  CURLcode result = transfer->result;
+  if (result == CURLE_WRITE_ERROR && transfer->response.truncated) result = CURLE_OK;
+  if (result != CURLE_OK) {
+    std::string message = transfer->error[0] ? transfer->error : curl_easy_strerror(result);
+    if (transfer->cancelled) message = "the server is shutting down";
+    co_return Unexpected{OutboundError{classify(result), std::move(message)}};
+  }
+  co_return std::move(transfer->response);
+}
+
+}  // namespace mcpedge::http

@@ -1,0 +1,59 @@
+// Reply builders and header/query helpers shared by every handler.
+#include "http/message.hpp"
+
+#include <boost/url/parse_query.hpp>
+#include <boost/url/params_view.hpp>
+
+namespace mcpedge::http {
+
+Reply make_reply(Status status, std::string body, std::string_view content_type) {
+  Reply reply;
+  reply.head.result(status);
+  reply.head.version(11);
+  reply.head.set(Field::content_type, content_type);
+  reply.head.body() = std::move(body);
+  return reply;
+}
+
+Reply text_reply(Status status, std::string body) {
+  return make_reply(status, std::move(body), "text/plain; charset=utf-8");
+}
+
+Reply json_reply(Status status, std::string body) {
+  return make_reply(status, std::move(body), "application/json");
+}
+
+Reply error_reply(Status status, std::string_view reason) {
+  std::string body = std::to_string(static_cast<unsigned>(status));
+  body += ' ';
+  body += bhttp::obsolete_reason(status);
+  body += ": ";
+  body += reason;
+  body += '\n';
+  return text_reply(status, std::move(body));
+}
+
+std::string_view header(const Request& req, std::string_view name) {
+  auto it = req.find(name);
+  if (it == req.end()) return {};
+  return it->value();
+}
+
+std::string_view header(const Request& req, Field field) {
+  auto it = req.find(field);
+  if (it == req.end()) return {};
+  return it->value();
+}
+
+std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+  auto parsed = boost::urls::parse_query(query);
+  if (!parsed) return std::nullopt;
+  boost::urls::encoding_opts opts;
+  opts.space_as_plus = true;
+  for (auto param : *parsed) {
+    if (param.key.decode(opts) == name) return param.value.decode(opts);
+  }
+  return std::nullopt;
+}
+
+}  // namespace mcpedge::http

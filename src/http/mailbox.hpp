@@ -1,0 +1,40 @@
+// A queue of messages for one open stream: fed from any thread, drained by the stream's coroutine.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+
+namespace mcpedge::http {
+
+class Mailbox : public std::enable_shared_from_this<Mailbox> {
+ public:
+  enum class Wait { message, timeout, closed };
+  enum class CloseReason { none, peer_gone, draining, ended };
+
+  explicit Mailbox(boost::asio::any_io_executor owner);
+
+  // Thread-safe: the message is queued on the owner's loop.
+  void push(std::string message);
+  // Thread-safe: the reader drains what is queued, then sees Wait::closed.
+  void close(CloseReason why);
+
+  // Owner's loop only. Waits up to `timeout` for a message (stored in `out`).
+  boost::asio::awaitable<Wait> wait(std::chrono::milliseconds timeout, std::string& out);
+
+  CloseReason close_reason() const { return reason_; }
+  const boost::asio::any_io_executor& executor() const { return executor_; }
+
+ private:
+  boost::asio::any_io_executor executor_;
+  boost::asio::steady_timer timer_;
+  std::deque<std::string> queue_;
+  CloseReason reason_ = CloseReason::none;
+};
+
+}  // namespace mcpedge::http

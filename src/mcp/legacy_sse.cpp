@@ -1,0 +1,120 @@
+// LegacySse: endpoint event first, replies as `message` events, keep-alive comments, 202 on POST.
+#include "mcp/legacy_sse.hpp"
+
+#include "crypto/random.hpp"
+#include "http/server.hpp"
+#include "http/sse_writer.hpp"
+#include "mcp/wire.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/json/parse.hpp>
+
+namespace mcpedge::mcp {
+
+namespace asio = boost::asio;
+
+std::size_t LegacySse::open_channels() const {
+  std::lock_guard lock(mutex_);
+  return channels_.size();
+}
+
+std::shared_ptr<LegacySse::Channel> LegacySse::find(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  auto it = channels_.find(id);
+  return it == channels_.end() ? nullptr : it->second;
+}
+
+asio::awaitable<http::Reply> LegacySse::stream(http::Incoming& in) {
+  const http::Request& req = in.request;
+  if (auto why = s_.origins.check(req)) co_return refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *why);
+  if (!accepts(http::header(req, http::Field::accept), "text/event-stream")) {
+    co_return refusal(http::Status::not_acceptable, k_invalid_request, "GET /sse needs Accept: text/event-stream");
+  }
+  std::string credential = credential_of(req);
+  if (s_.config.upstream.credential.required && credential.empty()) {
+    http::Reply reply = refusal(http::Status::unauthorized, k_invalid_request,
+                                "this server needs a credential: send Authorization: Bearer <token> or X-API-Key: <key>");
+    reply.head.set(http::Field::www_authenticate, "Bearer realm=\"mcpedge\"");
+    co_return reply;
+  }
+  http::Reply reply = http::make_reply(http::Status::ok, "", "text/event-stream");
+  reply.head.set(http::Field::cache_control, "no-cache");
+  reply.head.set("X-Accel-Buffering", "no");
+  add_cors(reply, req);
+  std::string user = user_key_for(credential);
+  reply.stream = [this, user](http::SseWriter& writer) -> asio::awaitable<void> {
+    auto channel = std::make_shared<Channel>();
+    channel->mailbox = writer.mailbox_ptr();
+    channel->user_key = user;
+    std::string id = crypto::random_token(18);
+    {
+      std::lock_guard lock(mutex_);
+      channels_[id] = channel;
+    }
+    std::string endpoint = messages_path_ + "?session_id=" + id;
+    bool ok = co_await writer.event(endpoint, "endpoint");
+    std::string message;
+    while (ok) {
+      auto waited = co_await writer.mailbox().wait(s_.config.server.sse_keepalive, message);
+      if (waited == http::Mailbox::Wait::closed) break;
+      ok = waited == http::Mailbox::Wait::message ? co_await writer.event(message, "message")
+                                                  : co_await writer.comment("keepalive");
+    }
+    std::lock_guard lock(mutex_);
+    channels_.erase(id);
+  };
+  co_return reply;
+}
+
+asio::awaitable<http::Reply> LegacySse::message(http::Incoming& in) {
+  const http::Request& req = in.request;
+  http::Reply reply;
+  auto session_id = http::query_param(in.query, "session_id");
+  if (!session_id) session_id = http::query_param(in.query, "sessionId");
+  std::string credential = credential_of(req);
+  std::shared_ptr<Channel> channel = session_id ? find(*session_id) : nullptr;
+  boost::system::error_code ec;
+  json::value body;
+  if (auto why = s_.origins.check(req)) {
+    reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *why);
+  } else if (!session_id || session_id->empty()) {
+    reply = refusal(http::Status::bad_request, k_invalid_request, "session_id is required: POST to the URL of the stream's endpoint event");
+  } else if (!channel || channel->user_key != user_key_for(credential)) {
+    reply = refusal(http::Status::not_found, k_invalid_request, "no open stream has this session_id; open GET /sse again");
+  } else if (!is_json_content_type(http::header(req, http::Field::content_type))) {
+    reply = refusal(http::Status::unsupported_media_type, k_invalid_request, "Content-Type must be application/json");
+  } else if (body = json::parse(req.body(), ec); ec) {
+    reply = refusal(http::Status::bad_request, k_parse_error, "Parse error: the body is not valid JSON (" + ec.message() + ")");
+  } else if (auto parsed = parse_message(body); !parsed) {
+    reply = rpc_reply(http::Status::bad_request, error_text(parsed.error().id, parsed.error().error));
+  } else {
+    auto request_copy = std::make_shared<http::Request>(req);
+    asio::co_spawn(in.worker.executor(), process(channel, request_copy, std::move(*parsed), credential, in.worker),
+                   asio::detached);
+    reply = http::text_reply(http::Status::accepted, "Accepted");
+  }
+  add_cors(reply, req);
+  co_return reply;
+}
+
+asio::awaitable<void> LegacySse::process(std::shared_ptr<Channel> channel, std::shared_ptr<http::Request> request,
+                                         Message message, std::string credential, http::Worker& worker) {
+  Revision revision;
+  json::object caps;
+  {
+    std::lock_guard lock(channel->mutex);
+    revision = channel->revision;
+    caps = channel->client_capabilities;
+  }
+  RequestContext ctx{revision, false, std::move(credential), std::move(caps), worker, *request};
+  Outcome outcome = co_await s_.dispatcher.handle(ctx, message);
+  if (outcome.negotiated) {
+    std::lock_guard lock(channel->mutex);
+    channel->revision = *outcome.negotiated;
+    channel->client_capabilities = outcome.initialize_capabilities;
+  }
+  if (!outcome.body.empty()) channel->mailbox->push(std::move(outcome.body));
+}
+
+}  // namespace mcpedge::mcp

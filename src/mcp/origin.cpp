@@ -1,0 +1,64 @@
+// OriginPolicy: exact origin matches, plus loopback names for a loopback listener.
+#include "mcp/origin.hpp"
+
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace mcpedge::mcp {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// "host:port" or "[::1]:port" -> host, lower-cased, brackets kept for IPv6.
+std::string host_part(std::string_view authority) {
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    return lower(authority.substr(0, close == std::string_view::npos ? authority.size() : close + 1));
+  }
+  return lower(authority.substr(0, authority.find(':')));
+}
+
+}  // namespace
+
+bool is_loopback_host(std::string_view host) {
+  return host == "localhost" || host == "[::1]" || host == "::1" || host.starts_with("127.");
+}
+
+OriginPolicy::OriginPolicy(const config::ServerConfig& server, bool loopback) : loopback_(loopback) {
+  if (!server.public_url.empty()) origins_.push_back(lower(server.public_url));
+  for (const auto& o : server.allowed_origins) origins_.push_back(lower(o));
+  for (const auto& h : server.allowed_hosts) hosts_.push_back(lower(h));
+}
+
+std::optional<std::string> OriginPolicy::check(const http::Request& request) const {
+  std::string_view host = http::header(request, http::Field::host);
+  std::string host_name = host_part(host);
+  if (!hosts_.empty()) {
+    bool ok = std::find(hosts_.begin(), hosts_.end(), lower(host)) != hosts_.end() ||
+              std::find(hosts_.begin(), hosts_.end(), host_name) != hosts_.end();
+    if (!ok) return "Host \"" + std::string(host) + "\" is not served here (server.allowed_hosts)";
+  } else if (loopback_ && !host.empty() && !is_loopback_host(host_name)) {
+    return "Host \"" + std::string(host) + "\" is not a loopback name; this local server only answers to localhost";
+  }
+  std::string_view origin = http::header(request, http::Field::origin);
+  if (origin.empty()) return std::nullopt;  // non-browser clients send none
+  std::string o = lower(origin);
+  if (std::find(origins_.begin(), origins_.end(), o) != origins_.end()) return std::nullopt;
+  if (loopback_) {
+    auto parsed = boost::urls::parse_absolute_uri(o);
+    if (parsed && (parsed->scheme() == "http" || parsed->scheme() == "https") &&
+        is_loopback_host(host_part(parsed->encoded_authority()))) {
+      return std::nullopt;
+    }
+  }
+  return "Origin \"" + std::string(origin) + "\" is not allowed (server.allowed_origins)";
+}
+
+}  // namespace mcpedge::mcp

@@ -1,0 +1,85 @@
+// Shared wire helpers for the Streamable HTTP and legacy SSE transports.
+#include "mcp/wire.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mcpedge::mcp {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+}  // namespace
+
+std::string credential_of(const http::Request& request) {
+  std::string_view auth = http::header(request, http::Field::authorization);
+  if (auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer ") {
+    auto token = auth.substr(7);
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    return std::string(token);
+  }
+  return std::string(http::header(request, "X-API-Key"));
+}
+
+http::Reply rpc_reply(http::Status status, std::string body) {
+  return http::make_reply(status, std::move(body), "application/json");
+}
+
+http::Reply rejection_reply(const Rejection& rejection, const json::value& id) {
+  return rpc_reply(rejection.status, error_text(id, rejection.error));
+}
+
+http::Reply refusal(http::Status status, int code, std::string message) {
+  return rpc_reply(status, error_text(nullptr, RpcError{code, std::move(message), std::nullopt}));
+}
+
+void add_cors(http::Reply& reply, const http::Request& request) {
+  std::string_view origin = http::header(request, http::Field::origin);
+  if (origin.empty()) return;
+  reply.head.set(http::Field::access_control_allow_origin, origin);
+  reply.head.set(http::Field::vary, "Origin");
+  reply.head.set(http::Field::access_control_expose_headers, "Mcp-Session-Id, WWW-Authenticate, MCP-Protocol-Version");
+}
+
+http::Reply preflight(const http::Request& request) {
+  http::Reply reply = http::make_reply(http::Status::no_content, "", "text/plain");
+  reply.head.erase(http::Field::content_type);
+  add_cors(reply, request);
+  reply.head.set(http::Field::access_control_allow_methods, "GET, POST, DELETE, OPTIONS");
+  std::string_view asked = http::header(request, http::Field::access_control_request_headers);
+  reply.head.set(http::Field::access_control_allow_headers,
+                 asked.empty() ? std::string_view("Content-Type, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID, X-API-Key") : asked);
+  reply.head.set(http::Field::access_control_max_age, "600");
+  return reply;
+}
+
+bool is_json_content_type(std::string_view content_type) {
+  std::string essence = lower(content_type.substr(0, content_type.find(';')));
+  while (!essence.empty() && essence.back() == ' ') essence.pop_back();
+  return essence == "application/json";
+}
+
+bool accepts(std::string_view accept, std::string_view media) {
+  if (accept.empty()) return true;
+  std::string a = lower(accept);
+  std::string type(media.substr(0, media.find('/')));
+  std::size_t pos = 0;
+  while (pos <= a.size()) {
+    auto comma = a.find(',', pos);
+    std::string_view item = std::string_view(a).substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    item = item.substr(0, item.find(';'));
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item == media || item == "*/*" || item == type + "/*") return true;
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return false;
+}
+
+}  // namespace mcpedge::mcp
