@@ -177,14 +177,11 @@ asio::awaitable<http::Reply> StreamableHttp::poll_call(http::Incoming& in, const
                                                        std::chrono::milliseconds poll_after) {
   std::string user = user_key_for(ctx.credential);
   std::string stream_id = s_.polls.open(user);
+  // A coroutine's parameters live in its frame; a capturing lambda's captures would not.
   auto request_copy = std::make_shared<http::Request>(in.request);
-  auto job = [this, stream_id, message, request_copy, revision = ctx.revision, credential = ctx.credential,
-              caps = ctx.client_capabilities, &worker = in.worker]() -> asio::awaitable<void> {
-    RequestContext call_ctx{revision, false, credential, caps, worker, *request_copy};
-    Outcome outcome = co_await s_.dispatcher.handle(call_ctx, message);
-    s_.polls.complete(stream_id, std::move(outcome.body));
-  };
-  asio::co_spawn(in.worker.executor(), job(), asio::detached);
+  RequestContext call_ctx{ctx.revision, false, ctx.credential, ctx.client_capabilities, in.worker, *request_copy};
+  auto job = run_polled(stream_id, message, request_copy, std::move(call_ctx));
+  asio::co_spawn(in.worker.executor(), std::move(job), asio::detached);
 
   http::Reply reply = http::make_reply(http::Status::ok, "", "text/event-stream");
   reply.head.set(http::Field::cache_control, "no-cache");
@@ -201,6 +198,13 @@ asio::awaitable<http::Reply> StreamableHttp::poll_call(http::Incoming& in, const
     co_await writer.event(response, "", stream_id + ".1");
   };
   co_return reply;
+}
+
+asio::awaitable<void> StreamableHttp::run_polled(std::string stream_id, Message message,
+                                                 std::shared_ptr<http::Request> request, RequestContext ctx) {
+  Outcome outcome = co_await s_.dispatcher.handle(ctx, message);
+  s_.polls.complete(stream_id, std::move(outcome.body));
+  (void)request;  // keeps the request that ctx.http refers to alive until the call is done
 }
 
 asio::awaitable<http::Reply> StreamableHttp::get(http::Incoming& in) {

@@ -38,6 +38,8 @@ class StreamableHttp {
                                                  const std::string& credential);
   boost::asio::awaitable<http::Reply> poll_call(http::Incoming& in, const Message& message, RequestContext& ctx,
                                                 std::chrono::milliseconds poll_after);
+  boost::asio::awaitable<void> run_polled(std::string stream_id, Message message,
+                                          std::shared_ptr<http::Request> request, RequestContext ctx);
   // nullopt when there is no session header; a 404 reply when it names no live session.
   std::optional<http::Reply> open_session(const http::Request& request, const std::string& credential,
                                           std::optional<Session>& session) const;
