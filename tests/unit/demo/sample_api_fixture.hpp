@@ -1,0 +1,118 @@
+// Test fixture: a SampleApi in a fresh temp dir with a fake clock, called through SampleApi::handle.
+#pragma once
+
+#include "demo/sample_api.hpp"
+#include "http/server.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mcpedge::demo::testing {
+
+namespace json = boost::json;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct TestReply {
+  unsigned status = 0;
+  http::Response head;
+  std::string body() const { return head.body(); }
+  std::string content_type() const { return std::string(head[http::Field::content_type]); }
+  std::string header(std::string_view name) const { return std::string(head[name]); }
+  json::value json() const { return json::parse(head.body()); }
+  json::object object() const { return json().as_object(); }
+  std::string error() const { return std::string(object().at("error").as_string()); }
+};
+
+// A fresh directory under the system temp dir, removed with the object.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("mcpedge-demo-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+class SampleApiTest : public ::testing::Test {
+ protected:
+  // 2025-07-01T00:00:00Z: after every seeded record.
+  static constexpr std::int64_t k_start_ms = 1751328000000;
+
+  void SetUp() override { api_ = open_api(); }
+
+  std::shared_ptr<SampleApi> open_api() {
+    auto now = now_ms_;
+    return SampleApi::open(dir_.path() / "data", [now] {
+      return std::chrono::system_clock::time_point(std::chrono::milliseconds(now->load()));
+    });
+  }
+
+  void advance(std::chrono::milliseconds by) { *now_ms_ += by.count(); }
+
+  Headers auth() const { return {{"X-API-Key", api_->api_key()}}; }
+
+  TestReply call(http::Verb method, const std::string& target, const std::string& body = "") {
+    return call_with(method, target, auth(), body);
+  }
+  TestReply get(const std::string& target) { return call(http::Verb::get, target); }
+  TestReply post(const std::string& target, const std::string& body = "") {
+    return call(http::Verb::post, target, body);
+  }
+  TestReply patch(const std::string& target, const std::string& body) { return call(http::Verb::patch, target, body); }
+
+  TestReply call_with(http::Verb method, const std::string& target, const Headers& headers,
+                      const std::string& body = "") {
+    const std::string full = std::string(SampleApi::k_prefix) + target;
+    http::Request req{method, full, 11};
+    for (const auto& [name, value] : headers) req.set(name, value);
+    if (!body.empty()) req.set(http::Field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+    // Views into the request's own target, as the server makes them: not NUL-terminated, and a
+    // default-constructed view when there is no query.
+    const std::string_view view = req.target();
+    const auto q = view.find('?');
+    http::Incoming in{
+        req, {}, worker_, view.substr(0, q), q == std::string_view::npos ? std::string_view() : view.substr(q + 1)};
+    worker_.loop().restart();
+    auto done = boost::asio::co_spawn(worker_.loop(), api_->handle(in), boost::asio::use_future);
+    worker_.loop().run();
+    http::Reply reply = done.get();
+    EXPECT_FALSE(reply.stream) << "the sample API never streams";
+    TestReply out;
+    out.status = static_cast<unsigned>(reply.head.result_int());
+    out.head = std::move(reply.head);
+    return out;
+  }
+
+  TempDir dir_;
+  std::shared_ptr<std::atomic<std::int64_t>> now_ms_ = std::make_shared<std::atomic<std::int64_t>>(k_start_ms);
+  http::ServerLimits limits_;
+  http::Worker worker_{0, limits_};
+  std::shared_ptr<SampleApi> api_;
+};
+
+}  // namespace mcpedge::demo::testing
