@@ -46,7 +46,11 @@ std::string_view header(const Request& req, Field field) {
 }
 
 std::optional<std::string> query_param(std::string_view query, std::string_view name) {
-  auto parsed = boost::urls::parse_query(query);
+  if (query.empty()) return std::nullopt;
+  // Boost.URL 1.81's parse_query reads its input up to a NUL byte whatever the view's length
+  // (tests/unit/http/headers_test.cpp shows it), so it gets a NUL-terminated copy.
+  const std::string terminated(query);
+  auto parsed = boost::urls::parse_query(terminated);
   if (!parsed) return std::nullopt;
   boost::urls::encoding_opts opts;
   opts.space_as_plus = true;

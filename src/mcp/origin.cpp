@@ -1,6 +1,7 @@
 // OriginPolicy: exact origin matches, plus loopback names for a loopback listener.
 #include "mcp/origin.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -28,7 +29,12 @@ std::string host_part(std::string_view authority) {
 }  // namespace
 
 bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host == "::1" || host.starts_with("127.");
+  if (host == "localhost") return true;
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  // Only literal addresses: "127.evil.example" is a name its owner can point anywhere.
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(std::string(host), ec);
+  return !ec && address.is_loopback();
 }
 
 OriginPolicy::OriginPolicy(const config::ServerConfig& server, bool loopback) : loopback_(loopback) {

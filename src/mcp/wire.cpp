@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 namespace mcpedge::mcp {
 
@@ -72,9 +73,22 @@ bool accepts(std::string_view accept, std::string_view media) {
   while (pos <= a.size()) {
     auto comma = a.find(',', pos);
     std::string_view item = std::string_view(a).substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string_view params = item.find(';') == std::string_view::npos ? std::string_view{} : item.substr(item.find(';'));
     item = item.substr(0, item.find(';'));
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    // RFC 9110 §12.4.2: q=0 means "not acceptable".
+    bool refused = false;
+    if (auto q = params.find("q="); q != std::string_view::npos) {
+      std::string weight(params.substr(q + 2, params.find(';', q) == std::string_view::npos ? std::string_view::npos
+                                                                                             : params.find(';', q) - q - 2));
+      refused = std::strtod(weight.c_str(), nullptr) <= 0.0;
+    }
+    if (refused) {
+      if (comma == std::string::npos) break;
+      pos = comma + 1;
+      continue;
+    }
     if (item == media || item == "*/*" || item == type + "/*") return true;
     if (comma == std::string::npos) break;
     pos = comma + 1;

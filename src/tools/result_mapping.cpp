@@ -33,7 +33,9 @@ MediaType parse_media_type(std::string_view header) {
     auto next = header.find(';', semi + 1);
     std::string_view param = header.substr(semi + 1, next == std::string_view::npos ? std::string_view::npos : next - semi - 1);
     while (!param.empty() && param.front() == ' ') param.remove_prefix(1);
-    if (param.size() > 9 && (param.substr(0, 9) == "boundary=" || param.substr(0, 9) == "BOUNDARY=")) {
+    std::string name(param.substr(0, 9));  // RFC 2045 §5.1: parameter names are case-insensitive
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (param.size() > 9 && name == "boundary=") {
       std::string_view value = param.substr(9);
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
       m.boundary.assign(value);
@@ -102,15 +104,25 @@ std::optional<std::vector<Part>> split_multipart(std::string_view body, const st
     auto line_end = body.find('\n', pos);
     if (line_end == std::string_view::npos) return std::nullopt;
     auto header_start = line_end + 1;
-    auto blank = body.find("\r\n\r\n", header_start);
+    std::size_t blank;
     std::size_t body_start;
-    if (blank != std::string_view::npos && (body.find("\n\n", header_start) == std::string_view::npos ||
-                                            blank < body.find("\n\n", header_start))) {
-      body_start = blank + 4;
+    if (body.substr(header_start, 2) == "\r\n") {  // no headers (RFC 2046 §5.1.1 allows it)
+      blank = header_start;
+      body_start = header_start + 2;
+    } else if (body.substr(header_start, 1) == "\n") {
+      blank = header_start;
+      body_start = header_start + 1;
     } else {
-      blank = body.find("\n\n", header_start);
-      if (blank == std::string_view::npos) return std::nullopt;
-      body_start = blank + 2;
+      auto crlf = body.find("\r\n\r\n", header_start);
+      auto lf = body.find("\n\n", header_start);
+      if (crlf == std::string_view::npos && lf == std::string_view::npos) return std::nullopt;
+      if (crlf != std::string_view::npos && (lf == std::string_view::npos || crlf < lf)) {
+        blank = crlf;
+        body_start = crlf + 4;
+      } else {
+        blank = lf;
+        body_start = lf + 2;
+      }
     }
     Part part;
     std::string_view headers = body.substr(header_start, blank - header_start);

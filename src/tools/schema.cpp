@@ -79,12 +79,17 @@ std::vector<std::string> CompiledSchema::validate(const json::value& instance) c
   valijson::adapters::BoostJsonAdapter adapter(instance);
   std::vector<std::string> problems;
   if (validator.validate(*schema_, adapter, &results)) return problems;
+  // valijson reports each enclosing schema too ("Failed to validate against schema associated with
+  // property name 'limit'", "Failed to validate item #1 in array"); the leaves say what is wrong.
+  std::vector<std::string> wrappers;
   valijson::ValidationResults::Error error;
   while (results.popError(error)) {
-    // valijson also reports the enclosing "failed to validate against schema" lines; keep leaves.
-    if (error.description.find("Failed to validate against") != std::string::npos && results.numErrors() > 0) continue;
-    problems.push_back(describe(error));
+    bool wrapper = error.description.starts_with("Failed to validate against schema associated with") ||
+                   error.description.starts_with("Failed to validate item #") ||
+                   error.description.starts_with("Failed to validate against child schema");
+    (wrapper ? wrappers : problems).push_back(describe(error));
   }
+  if (problems.empty()) problems = std::move(wrappers);
   if (problems.empty()) problems.emplace_back("arguments do not match the input schema");
   return problems;
 }
