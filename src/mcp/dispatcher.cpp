@@ -212,7 +212,7 @@ boost::asio::awaitable<Outcome> Dispatcher::call_tool(RequestContext& ctx, const
     std::string text = "tool \"" + tool->config.name + "\": invalid arguments: ";
     for (std::size_t i = 0; i < problems.size(); ++i) text += (i ? "; " : "") + problems[i];
     if (!argument_errors_are_results(ctx.revision)) co_return fail(ctx, m, RpcError{k_invalid_params, text, std::nullopt});
-    co_return reply(ctx, m, tools::error_result(text + ". Fix the arguments and call again."), false);
+    co_return reply(ctx, m, tools::error_result(text + ". Fix the arguments and call again."), false);  // one sentence per problem
   }
   tools::CallContext call{ctx.worker.client(), ctx.credential, ctx.revision};
   json::object result = co_await tools::invoke(*catalog_, *tool, arguments, call);

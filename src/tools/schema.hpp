@@ -37,6 +37,7 @@ class CompiledSchema {
   CompiledSchema() = default;
   std::unique_ptr<valijson::Schema> schema_;
   std::vector<std::string> skipped_;
+  boost::json::value source_;  // for messages that say what was expected
 };
 
 }  // namespace mcpedge::tools

@@ -45,8 +45,7 @@ TEST(CompiledSchema, MissingRequiredPropertyIsNamed) {
 TEST(CompiledSchema, WrongTypeIsReportedAtThePropertyPointer) {
   auto problems = compiled(k_workflows).validate(json::parse(R"({"workflow_id":"wf","limit":"five"})"));
   ASSERT_FALSE(problems.empty());
-  EXPECT_TRUE(problems.front().starts_with("at /limit:")) << joined(problems);
-  EXPECT_NE(problems.front().find("type"), std::string::npos) << joined(problems);
+  EXPECT_EQ(problems.front(), "at /limit: must be integer (got string)") << joined(problems);
 }
 
 TEST(CompiledSchema, OutOfRangeValueIsReportedAtThePropertyPointer) {
@@ -94,7 +93,8 @@ TEST(CompiledSchema, Draft2020_12SchemaWithDefsAndRefCompilesAndValidates) {
   auto missing = result->validate(json::parse(R"({"step":{}})"));
   ASSERT_FALSE(missing.empty());
   EXPECT_TRUE(missing.front().starts_with("at /step:")) << joined(missing);
-  EXPECT_NE(missing.front().find("'id'"), std::string::npos) << joined(missing);
+  EXPECT_EQ(missing.front(), "at /step: \"id\" is required (string)") << joined(missing);
+  EXPECT_EQ(wrong_type.front(), "at /step/id: must be string (got integer)") << joined(wrong_type);
 }
 
 TEST(CompiledSchema, ListsThe2020_12KeywordsItDoesNotEvaluate) {
