@@ -3,8 +3,8 @@
 
 #include "observability/log.hpp"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 
@@ -26,7 +26,8 @@ int main_cli(int argc, char** argv) {
   DemoOptions demo_options;
   auto* demo_cmd = cli.add_subcommand("demo", "run the gateway in front of the built-in sample workflows API");
   demo_cmd->add_option("--listen", demo_options.listen, "HOST:PORT (port 0 picks one)")->capture_default_str();
-  demo_cmd->add_option("--data", demo_options.data_dir, "directory for the sample API's SQLite data")->capture_default_str();
+  demo_cmd->add_option("--data", demo_options.data_dir, "directory for the sample API's SQLite data")
+      ->capture_default_str();
   demo_cmd->add_option("--config", demo_options.config_path, "another tool table bound to the sample API");
   demo_cmd->add_option("--threads", demo_options.threads, "worker threads (0 = one per core)")->capture_default_str();
 

@@ -45,8 +45,9 @@ std::shared_ptr<const crypto::KeyRing> keys_from_environment() {
     if (!ring) throw std::runtime_error(ring.error().message);
     return *ring;
   }
-  spdlog::warn("MCPEDGE_KEYS is not set: using a key ring that lasts as long as this process, so sessions end "
-               "on restart and cannot span replicas (run `mcpedge keys generate` and set MCPEDGE_KEYS)");
+  spdlog::warn(
+      "MCPEDGE_KEYS is not set: using a key ring that lasts as long as this process, so sessions end "
+      "on restart and cannot span replicas (run `mcpedge keys generate` and set MCPEDGE_KEYS)");
   return *crypto::KeyRing::parse(crypto::KeyRing::generate_key());
 }
 
@@ -106,7 +107,9 @@ int run_gateway(http::Server& server, const http::ListenInfo& listening, Gateway
       .exact_or_trailing_slash(http::Verb::delete_, "/mcp", bound(&streamable, &mcp::StreamableHttp::remove))
       .exact(http::Verb::get, "/sse", bound(&legacy, &mcp::LegacySse::stream))
       .exact_or_trailing_slash(http::Verb::post, "/messages", bound(&legacy, &mcp::LegacySse::message));
-  auto cors_preflight = [](http::Incoming& in) -> asio::awaitable<http::Reply> { co_return mcp::preflight(in.request); };
+  auto cors_preflight = [](http::Incoming& in) -> asio::awaitable<http::Reply> {
+    co_return mcp::preflight(in.request);
+  };
   for (const char* path : {"/mcp", "/sse", "/messages"}) {
     router.exact_or_trailing_slash(http::Verb::options, path, cors_preflight);
   }
@@ -117,14 +120,14 @@ int run_gateway(http::Server& server, const http::ListenInfo& listening, Gateway
     if (server.draining()) co_return http::error_reply(http::Status::service_unavailable, "draining for shutdown");
     co_return http::text_reply(http::Status::ok, "ready\n");
   });
-  std::string banner = config.server.name + ": MCP endpoint at " + config.server.public_url + "/mcp (legacy SSE at /sse)\n";
+  std::string banner =
+      config.server.name + ": MCP endpoint at " + config.server.public_url + "/mcp (legacy SSE at /sse)\n";
   router.exact(http::Verb::get, "/", [banner](http::Incoming&) -> asio::awaitable<http::Reply> {
     co_return http::text_reply(http::Status::ok, banner);
   });
   if (inputs.demo_api) {
     auto api = inputs.demo_api;
-    router.prefix(std::string(demo::SampleApi::k_prefix),
-                  [api](http::Incoming& in) { return api->handle(in); });
+    router.prefix(std::string(demo::SampleApi::k_prefix), [api](http::Incoming& in) { return api->handle(in); });
   }
   server.set_handler([&router](http::Incoming& in) { return router(in); });
 

@@ -75,7 +75,8 @@ int demo(const DemoOptions& options) {
   config.server.listen = origin.substr(7);
   server.set_limits(limits_from(config.server));
   std::cout << "demo API key (send as X-API-Key or Authorization: Bearer): " << api->api_key() << std::endl;
-  std::cout << "demo data in " << options.data_dir << "; sample API at " << origin << demo::SampleApi::k_prefix << std::endl;
+  std::cout << "demo data in " << options.data_dir << "; sample API at " << origin << demo::SampleApi::k_prefix
+            << std::endl;
   return run_gateway(server, listening, GatewayInputs{std::move(config), keys, api});
 }
 

@@ -10,19 +10,23 @@ namespace mcpedge {
 
 enum class Revision : std::uint8_t { v2024_11_05, v2025_03_26, v2025_06_18, v2025_11_25, v2026_07_28 };
 
-inline constexpr std::array<Revision, 5> k_revisions{Revision::v2024_11_05, Revision::v2025_03_26,
-                                                     Revision::v2025_06_18, Revision::v2025_11_25,
-                                                     Revision::v2026_07_28};
+inline constexpr std::array<Revision, 5> k_revisions{
+    Revision::v2024_11_05, Revision::v2025_03_26, Revision::v2025_06_18, Revision::v2025_11_25, Revision::v2026_07_28};
 inline constexpr Revision k_latest_legacy = Revision::v2025_11_25;
 inline constexpr Revision k_latest = Revision::v2026_07_28;
 
 constexpr std::string_view to_string(Revision r) {
   switch (r) {
-    case Revision::v2024_11_05: return "2024-11-05";
-    case Revision::v2025_03_26: return "2025-03-26";
-    case Revision::v2025_06_18: return "2025-06-18";
-    case Revision::v2025_11_25: return "2025-11-25";
-    case Revision::v2026_07_28: return "2026-07-28";
+    case Revision::v2024_11_05:
+      return "2024-11-05";
+    case Revision::v2025_03_26:
+      return "2025-03-26";
+    case Revision::v2025_06_18:
+      return "2025-06-18";
+    case Revision::v2025_11_25:
+      return "2025-11-25";
+    case Revision::v2026_07_28:
+      return "2026-07-28";
   }
   return "2025-03-26";
 }

@@ -11,10 +11,8 @@
 namespace mcpedge::crypto {
 namespace {
 
-constexpr std::string_view k_base64_alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr std::string_view k_base64url_alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::string_view k_base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view k_base64url_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::int8_t k_invalid = -1;
 
 using DecodeTable = std::array<std::int8_t, 256>;
@@ -80,9 +78,7 @@ std::optional<std::string> decode(std::string_view text, const DecodeTable& tabl
 
 }  // namespace
 
-std::string base64_encode(std::string_view bytes) {
-  return encode(bytes, k_base64_alphabet, true);
-}
+std::string base64_encode(std::string_view bytes) { return encode(bytes, k_base64_alphabet, true); }
 
 std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() % 4 == 0 && !text.empty()) {
@@ -94,9 +90,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return decode(text, k_base64_table);
 }
 
-std::string base64url_encode(std::string_view bytes) {
-  return encode(bytes, k_base64url_alphabet, false);
-}
+std::string base64url_encode(std::string_view bytes) { return encode(bytes, k_base64url_alphabet, false); }
 
 std::optional<std::string> base64url_decode(std::string_view text) {
   // '=' is absent from the table, so padded input is rejected along with '+' and '/'.
@@ -118,8 +112,8 @@ std::string hex_encode(std::string_view bytes) {
 std::string sha256(std::string_view data) {
   std::string out(32, '\0');
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len,
-                 EVP_sha256(), nullptr) != 1 ||
+  if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, EVP_sha256(), nullptr) !=
+          1 ||
       len != out.size()) {
     // Only fails when OpenSSL itself is broken (no SHA-256 provider, out of memory).
     throw std::runtime_error("SHA-256 failed in OpenSSL");

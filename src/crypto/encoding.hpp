@@ -7,12 +7,12 @@
 
 namespace mcpedge::crypto {
 
-std::string base64_encode(std::string_view bytes);                  // RFC 4648 §4, padded
-std::optional<std::string> base64_decode(std::string_view text);    // accepts padded or not
-std::string base64url_encode(std::string_view bytes);               // RFC 4648 §5, no padding
-std::optional<std::string> base64url_decode(std::string_view text); // rejects '+', '/', '='
+std::string base64_encode(std::string_view bytes);                   // RFC 4648 §4, padded
+std::optional<std::string> base64_decode(std::string_view text);     // accepts padded or not
+std::string base64url_encode(std::string_view bytes);                // RFC 4648 §5, no padding
+std::optional<std::string> base64url_decode(std::string_view text);  // rejects '+', '/', '='
 std::string hex_encode(std::string_view bytes);
-std::string sha256(std::string_view data);                          // 32 raw bytes
+std::string sha256(std::string_view data);  // 32 raw bytes
 bool constant_time_equal(std::string_view a, std::string_view b);
 
 }  // namespace mcpedge::crypto

@@ -28,8 +28,7 @@ std::string_view trim(std::string_view s) {
 }
 
 std::uint8_t key_id(const KeyRing::Key& master) {
-  const std::string digest =
-      sha256(std::string_view(reinterpret_cast<const char*>(master.data()), master.size()));
+  const std::string digest = sha256(std::string_view(reinterpret_cast<const char*>(master.data()), master.size()));
   return static_cast<std::uint8_t>(digest[0]);
 }
 
@@ -71,8 +70,7 @@ class Hkdf {
     char digest[] = "SHA256";
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<unsigned char*>(master.data()),
-                                          master.size()),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<unsigned char*>(master.data()), master.size()),
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<char*>(info.data()), info.size()),
         OSSL_PARAM_construct_end(),
     };
@@ -91,8 +89,8 @@ class Hkdf {
 
 Expected<std::shared_ptr<const KeyRing>, KeyRingError> KeyRing::parse(std::string_view spec) {
   if (trim(spec).empty()) {
-    return Unexpected(KeyRingError{"MCPEDGE_KEYS is empty: it needs at least one key (" +
-                                   std::string(k_fix_hint) + ")"});
+    return Unexpected(
+        KeyRingError{"MCPEDGE_KEYS is empty: it needs at least one key (" + std::string(k_fix_hint) + ")"});
   }
   std::vector<Key> masters;
   std::size_t entry = 0;
@@ -112,8 +110,8 @@ Expected<std::shared_ptr<const KeyRing>, KeyRingError> KeyRing::parse(std::strin
     if (bytes->size() != Key{}.size()) {
       const std::size_t got = bytes->size();
       OPENSSL_cleanse(bytes->data(), bytes->size());
-      return Unexpected(KeyRingError{where + "not 32 bytes of base64url: it decodes to " +
-                                     std::to_string(got) + " bytes (" + std::string(k_fix_hint) + ")"});
+      return Unexpected(KeyRingError{where + "not 32 bytes of base64url: it decodes to " + std::to_string(got) +
+                                     " bytes (" + std::string(k_fix_hint) + ")"});
     }
     Key& key = masters.emplace_back();
     std::copy(bytes->begin(), bytes->end(), key.begin());
@@ -131,9 +129,7 @@ Expected<std::shared_ptr<const KeyRing>, KeyRingError> KeyRing::parse(std::strin
   return from_keys(std::move(masters));
 }
 
-std::string KeyRing::generate_key() {
-  return base64url_encode(random_bytes(Key{}.size()));
-}
+std::string KeyRing::generate_key() { return base64url_encode(random_bytes(Key{}.size())); }
 
 std::shared_ptr<const KeyRing> KeyRing::from_keys(std::vector<Key> masters) {
   // Callers in code (tests, the demo) pass generated keys; a bad list here is a bug, not input.

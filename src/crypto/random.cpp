@@ -26,8 +26,6 @@ std::string random_bytes(std::size_t n) {
   return out;
 }
 
-std::string random_token(std::size_t n) {
-  return base64url_encode(random_bytes(n));
-}
+std::string random_token(std::size_t n) { return base64url_encode(random_bytes(n)); }
 
 }  // namespace mcpedge::crypto

@@ -33,12 +33,8 @@ CipherCtx new_ctx() {
   return ctx;
 }
 
-const unsigned char* bytes(std::string_view s) {
-  return reinterpret_cast<const unsigned char*>(s.data());
-}
-unsigned char* bytes(std::string& s) {
-  return reinterpret_cast<unsigned char*>(s.data());
-}
+const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+unsigned char* bytes(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
 
 // Binding version, key id and purpose as associated data means a value cannot be replayed under
 // another purpose even if a future bug handed two purposes the same key.
@@ -54,10 +50,14 @@ void check(int ok, const char* what) {
 
 const char* to_string(OpenError error) {
   switch (error) {
-    case OpenError::malformed: return "malformed";
-    case OpenError::unknown_key: return "unknown key";
-    case OpenError::forged: return "forged";
-    case OpenError::expired: return "expired";
+    case OpenError::malformed:
+      return "malformed";
+    case OpenError::unknown_key:
+      return "unknown key";
+    case OpenError::forged:
+      return "forged";
+    case OpenError::expired:
+      return "expired";
   }
   return "unknown error";
 }
@@ -72,8 +72,7 @@ std::string seal(const KeyRing& keys, Purpose purpose, std::string_view payload,
 
   // Whole seconds, rounded down: a value never outlives the expiry its sealer asked for. A time
   // before the epoch becomes 0, i.e. already expired.
-  const auto seconds =
-      std::chrono::floor<std::chrono::seconds>(expires_at.time_since_epoch()).count();
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(expires_at.time_since_epoch()).count();
   const std::uint64_t expiry = seconds < 0 ? 0 : static_cast<std::uint64_t>(seconds);
   std::string plaintext(k_expiry_size, '\0');
   for (std::size_t i = 0; i < k_expiry_size; ++i) {
@@ -107,8 +106,7 @@ std::string seal(const KeyRing& keys, Purpose purpose, std::string_view payload,
 Expected<std::string, OpenError> open(const KeyRing& keys, Purpose purpose, std::string_view sealed,
                                       std::chrono::system_clock::time_point now) {
   const std::optional<std::string> raw = base64url_decode(sealed);
-  if (!raw || raw->size() < k_min_size || raw->size() > INT_MAX ||
-      static_cast<unsigned char>((*raw)[0]) != k_version) {
+  if (!raw || raw->size() < k_min_size || raw->size() > INT_MAX || static_cast<unsigned char>((*raw)[0]) != k_version) {
     return Unexpected(OpenError::malformed);
   }
   const auto id = static_cast<std::uint8_t>((*raw)[1]);
@@ -127,11 +125,9 @@ Expected<std::string, OpenError> open(const KeyRing& keys, Purpose purpose, std:
   int len = 0;
   check(EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key->data(), bytes(nonce)), "init");
   check(EVP_DecryptUpdate(ctx.get(), nullptr, &len, bytes(aad), static_cast<int>(aad.size())), "AAD");
-  check(EVP_DecryptUpdate(ctx.get(), bytes(plaintext), &len, bytes(ciphertext),
-                          static_cast<int>(ciphertext.size())),
+  check(EVP_DecryptUpdate(ctx.get(), bytes(plaintext), &len, bytes(ciphertext), static_cast<int>(ciphertext.size())),
         "decrypt");
-  check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(k_tag_size), bytes(tag)),
-        "set tag");
+  check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(k_tag_size), bytes(tag)), "set tag");
   int final_len = 0;
   // The only failure here is a tag mismatch: wrong purpose, wrong key, or altered bytes.
   if (EVP_DecryptFinal_ex(ctx.get(), bytes(plaintext) + len, &final_len) != 1) {

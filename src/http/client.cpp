@@ -2,12 +2,12 @@
 // and when to wake it; Asio waits on those sockets and timers and hands readiness back to curl.
 #include "http/client.hpp"
 
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <curl/curl.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
@@ -20,13 +20,20 @@ namespace asio = boost::asio;
 
 const char* to_string(OutboundErrorKind kind) {
   switch (kind) {
-    case OutboundErrorKind::timeout: return "timeout";
-    case OutboundErrorKind::connect: return "connection failed";
-    case OutboundErrorKind::resolve: return "name resolution failed";
-    case OutboundErrorKind::tls: return "TLS failure";
-    case OutboundErrorKind::protocol: return "invalid reply";
-    case OutboundErrorKind::cancelled: return "cancelled";
-    case OutboundErrorKind::other: return "failure";
+    case OutboundErrorKind::timeout:
+      return "timeout";
+    case OutboundErrorKind::connect:
+      return "connection failed";
+    case OutboundErrorKind::resolve:
+      return "name resolution failed";
+    case OutboundErrorKind::tls:
+      return "TLS failure";
+    case OutboundErrorKind::protocol:
+      return "invalid reply";
+    case OutboundErrorKind::cancelled:
+      return "cancelled";
+    case OutboundErrorKind::other:
+      return "failure";
   }
   return "failure";
 }
@@ -42,22 +49,29 @@ namespace {
 
 OutboundErrorKind classify(CURLcode code) {
   switch (code) {
-    case CURLE_OPERATION_TIMEDOUT: return OutboundErrorKind::timeout;
-    case CURLE_COULDNT_CONNECT: return OutboundErrorKind::connect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return OutboundErrorKind::timeout;
+    case CURLE_COULDNT_CONNECT:
+      return OutboundErrorKind::connect;
     case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY: return OutboundErrorKind::resolve;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return OutboundErrorKind::resolve;
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE: return OutboundErrorKind::tls;
+    case CURLE_SSL_CACERT_BADFILE:
+      return OutboundErrorKind::tls;
     case CURLE_GOT_NOTHING:
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_WEIRD_SERVER_REPLY:
-    case CURLE_PARTIAL_FILE: return OutboundErrorKind::protocol;
-    case CURLE_ABORTED_BY_CALLBACK: return OutboundErrorKind::cancelled;
-    default: return OutboundErrorKind::other;
+    case CURLE_PARTIAL_FILE:
+      return OutboundErrorKind::protocol;
+    case CURLE_ABORTED_BY_CALLBACK:
+      return OutboundErrorKind::cancelled;
+    default:
+      return OutboundErrorKind::other;
   }
 }
 

@@ -1,8 +1,8 @@
 // Reply builders and header/query helpers shared by every handler.
 #include "http/message.hpp"
 
-#include <boost/url/parse_query.hpp>
 #include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
 
 namespace mcpedge::http {
 
@@ -19,9 +19,7 @@ Reply text_reply(Status status, std::string body) {
   return make_reply(status, std::move(body), "text/plain; charset=utf-8");
 }
 
-Reply json_reply(Status status, std::string body) {
-  return make_reply(status, std::move(body), "application/json");
-}
+Reply json_reply(Status status, std::string body) { return make_reply(status, std::move(body), "application/json"); }
 
 Reply error_reply(Status status, std::string_view reason) {
   std::string body = std::to_string(static_cast<unsigned>(status));

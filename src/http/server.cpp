@@ -3,6 +3,7 @@
 
 #include "http/sse_writer.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -14,7 +15,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
-#include <spdlog/spdlog.h>
 
 #include <sys/socket.h>
 
@@ -108,8 +108,8 @@ asio::awaitable<void> Connection::run() {
         break;
       }
       if (ec2) {
-        if (ec2 != bhttp::error::end_of_stream && ec2 != asio::error::eof &&
-            ec2 != asio::error::connection_reset && ec2 != asio::error::operation_aborted) {
+        if (ec2 != bhttp::error::end_of_stream && ec2 != asio::error::eof && ec2 != asio::error::connection_reset &&
+            ec2 != asio::error::operation_aborted) {
           co_await reject(Status::bad_request, "malformed HTTP request body (" + ec2.message() + ")");
         }
         break;
@@ -127,8 +127,8 @@ asio::awaitable<void> Connection::run() {
     try {
       reply = co_await handler_(incoming);
     } catch (const std::exception& e) {
-      spdlog::error("handler for {} {} failed: {}", std::string(request.method_string()),
-                    std::string(incoming.path), e.what());
+      spdlog::error("handler for {} {} failed: {}", std::string(request.method_string()), std::string(incoming.path),
+                    e.what());
       reply = error_reply(Status::internal_server_error, "the server failed to handle this request; see its log");
     }
     if (worker_.draining_) keep_alive = false;

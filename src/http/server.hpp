@@ -22,11 +22,11 @@ namespace mcpedge::http {
 struct ServerLimits {
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 << 10;
-  std::chrono::milliseconds idle_timeout{60000};     // keep-alive wait for the next request
-  std::chrono::milliseconds read_timeout{30000};     // a started request must arrive whole by then
-  std::chrono::milliseconds write_timeout{30000};    // per write; slower readers are dropped
-  std::chrono::milliseconds drain_timeout{10000};    // SIGTERM: in-flight calls get this long
-  std::chrono::milliseconds stream_retry_hint{2000}; // `retry:` sent on streams closed by a drain
+  std::chrono::milliseconds idle_timeout{60000};      // keep-alive wait for the next request
+  std::chrono::milliseconds read_timeout{30000};      // a started request must arrive whole by then
+  std::chrono::milliseconds write_timeout{30000};     // per write; slower readers are dropped
+  std::chrono::milliseconds drain_timeout{10000};     // SIGTERM: in-flight calls get this long
+  std::chrono::milliseconds stream_retry_hint{2000};  // `retry:` sent on streams closed by a drain
 };
 
 class Connection;
@@ -59,10 +59,10 @@ class Worker {
   friend class Server;
   friend class Connection;
 
-struct ListenInfo {
-  boost::asio::ip::tcp::endpoint endpoint;
-  bool loopback = false;
-};
+  struct ListenInfo {
+    boost::asio::ip::tcp::endpoint endpoint;
+    bool loopback = false;
+  };
   void begin_drain();
 
   std::size_t index_;

@@ -21,8 +21,7 @@ class SseWriter {
             std::chrono::milliseconds write_timeout);
 
   // Each returns false once the peer is gone; the stream body should then return.
-  boost::asio::awaitable<bool> event(std::string_view data, std::string_view event = {},
-                                     std::string_view id = {});
+  boost::asio::awaitable<bool> event(std::string_view data, std::string_view event = {}, std::string_view id = {});
   boost::asio::awaitable<bool> comment(std::string_view text);
   boost::asio::awaitable<bool> retry(std::chrono::milliseconds after);
   // Priming event [2025-11-25]: an id and empty data, so the client can resume from it.

@@ -15,7 +15,8 @@ namespace mcpedge::mcp {
 
 namespace {
 
-constexpr std::array<std::string_view, 8> k_log_levels{"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
+constexpr std::array<std::string_view, 8> k_log_levels{"debug", "info",     "notice", "warning",
+                                                       "error", "critical", "alert",  "emergency"};
 
 std::string make_cursor(const std::string& fingerprint, std::size_t page) {
   return crypto::base64url_encode(fingerprint + ":" + std::to_string(page));
@@ -55,9 +56,12 @@ Dispatcher::Dispatcher(std::shared_ptr<const tools::Catalog> catalog, const conf
 http::Status Dispatcher::status_for(int code, bool modern) {
   if (!modern) return http::Status::ok;
   switch (code) {
-    case k_method_not_found: return http::Status::not_found;
-    case k_internal_error: return http::Status::internal_server_error;
-    default: return http::Status::bad_request;
+    case k_method_not_found:
+      return http::Status::not_found;
+    case k_internal_error:
+      return http::Status::internal_server_error;
+    default:
+      return http::Status::bad_request;
   }
 }
 
@@ -79,7 +83,8 @@ json::object Dispatcher::capabilities(Revision r) const {
 // cacheable results carry caching hints (server/utilities/caching.mdx).
 void Dispatcher::decorate(json::object& result, bool cacheable) const {
   result["resultType"] = "complete";
-  json::object meta = result.contains("_meta") && result["_meta"].is_object() ? result["_meta"].as_object() : json::object{};
+  json::object meta =
+      result.contains("_meta") && result["_meta"].is_object() ? result["_meta"].as_object() : json::object{};
   meta[k_meta_server_info] = server_info(k_latest);
   result["_meta"] = std::move(meta);
   if (cacheable) {
@@ -127,12 +132,14 @@ Outcome Dispatcher::discover(const RequestContext& ctx, const Message& m) const 
 Outcome Dispatcher::list_tools(const RequestContext& ctx, const Message& m) const {
   std::size_t page = 0;
   if (const auto* cursor = m.params.if_contains("cursor"); cursor && !cursor->is_null()) {
-    if (!cursor->is_string()) return fail(ctx, m, RpcError{k_invalid_params, "params.cursor must be a string", std::nullopt});
+    if (!cursor->is_string())
+      return fail(ctx, m, RpcError{k_invalid_params, "params.cursor must be a string", std::nullopt});
     std::string_view text = cursor->as_string();
     if (!text.empty()) {
       auto decoded = read_cursor(catalog_->fingerprint(), text);
       if (!decoded || *decoded >= pages_[index_of(ctx.revision)].size()) {
-        return fail(ctx, m, RpcError{k_invalid_params, "invalid or outdated cursor; list again from the start", std::nullopt});
+        return fail(ctx, m,
+                    RpcError{k_invalid_params, "invalid or outdated cursor; list again from the start", std::nullopt});
       }
       page = *decoded;
     }
@@ -149,26 +156,35 @@ std::optional<RpcError> Dispatcher::check_header_params(const RequestContext& ct
     bool has_arg = arg && !arg->is_null();
     if (!has_arg && it == ctx.http.end()) continue;
     if (has_arg && it == ctx.http.end()) {
-      return RpcError{k_header_mismatch, "the " + header_name + " header is required because arguments." + param.property + " is set", std::nullopt};
+      return RpcError{k_header_mismatch,
+                      "the " + header_name + " header is required because arguments." + param.property + " is set",
+                      std::nullopt};
     }
     if (!has_arg) {
-      return RpcError{k_header_mismatch, header_name + " is sent but arguments." + param.property + " is not", std::nullopt};
+      return RpcError{k_header_mismatch, header_name + " is sent but arguments." + param.property + " is not",
+                      std::nullopt};
     }
     auto value = decode_header_value(it->value());
     if (!value) {
-      return RpcError{k_header_mismatch, header_name + " carries invalid characters or invalid =?base64?…?= encoding", std::nullopt};
+      return RpcError{k_header_mismatch, header_name + " carries invalid characters or invalid =?base64?…?= encoding",
+                      std::nullopt};
     }
     bool same = false;
     switch (param.type) {
-      case tools::HeaderParam::Type::string: same = arg->is_string() && arg->as_string() == *value; break;
+      case tools::HeaderParam::Type::string:
+        same = arg->is_string() && arg->as_string() == *value;
+        break;
       case tools::HeaderParam::Type::integer: {
         long long n = 0;
         auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
         bool parsed = ec == std::errc{} && end == value->data() + value->size();
-        same = parsed && ((arg->is_int64() && arg->as_int64() == n) || (arg->is_uint64() && n >= 0 && arg->as_uint64() == static_cast<unsigned long long>(n)));
+        same = parsed && ((arg->is_int64() && arg->as_int64() == n) ||
+                          (arg->is_uint64() && n >= 0 && arg->as_uint64() == static_cast<unsigned long long>(n)));
         break;
       }
-      case tools::HeaderParam::Type::boolean: same = arg->is_bool() && (*value == (arg->as_bool() ? "true" : "false")); break;
+      case tools::HeaderParam::Type::boolean:
+        same = arg->is_bool() && (*value == (arg->as_bool() ? "true" : "false"));
+        break;
     }
     if (!same) {
       return RpcError{k_header_mismatch, header_name + " does not match arguments." + param.property, std::nullopt};
@@ -184,12 +200,18 @@ boost::asio::awaitable<Outcome> Dispatcher::call_tool(RequestContext& ctx, const
   }
   const tools::Tool* tool = catalog_->find(name->as_string());
   if (!tool) {
-    co_return fail(ctx, m, RpcError{k_invalid_params, "unknown tool \"" + std::string(name->as_string()) + "\"; tools/list shows the available tools", std::nullopt});
+    co_return fail(
+        ctx, m,
+        RpcError{k_invalid_params,
+                 "unknown tool \"" + std::string(name->as_string()) + "\"; tools/list shows the available tools",
+                 std::nullopt});
   }
   json::object arguments;
   if (const auto* args = m.params.if_contains("arguments"); args && !args->is_null()) {
     if (!args->is_object()) {
-      co_return fail(ctx, m, RpcError{k_invalid_params, "tool \"" + tool->config.name + "\": params.arguments must be an object", std::nullopt});
+      co_return fail(ctx, m,
+                     RpcError{k_invalid_params,
+                              "tool \"" + tool->config.name + "\": params.arguments must be an object", std::nullopt});
     }
     arguments = args->as_object();
   }
@@ -200,9 +222,11 @@ boost::asio::awaitable<Outcome> Dispatcher::call_tool(RequestContext& ctx, const
         if (!ctx.client_capabilities.contains(capability)) missing[capability] = value;
       }
       if (!missing.empty()) {
-        co_return fail(ctx, m, RpcError{k_missing_capability,
-                                        "tool \"" + tool->config.name + "\" needs client capabilities the request did not declare",
-                                        json::object{{"requiredCapabilities", std::move(missing)}}});
+        co_return fail(
+            ctx, m,
+            RpcError{k_missing_capability,
+                     "tool \"" + tool->config.name + "\" needs client capabilities the request did not declare",
+                     json::object{{"requiredCapabilities", std::move(missing)}}});
       }
     }
     if (auto mismatch = check_header_params(ctx, *tool, arguments)) co_return fail(ctx, m, std::move(*mismatch));
@@ -211,8 +235,10 @@ boost::asio::awaitable<Outcome> Dispatcher::call_tool(RequestContext& ctx, const
   if (!problems.empty()) {
     std::string text = "tool \"" + tool->config.name + "\": invalid arguments: ";
     for (std::size_t i = 0; i < problems.size(); ++i) text += (i ? "; " : "") + problems[i];
-    if (!argument_errors_are_results(ctx.revision)) co_return fail(ctx, m, RpcError{k_invalid_params, text, std::nullopt});
-    co_return reply(ctx, m, tools::error_result(text + ". Fix the arguments and call again."), false);  // one sentence per problem
+    if (!argument_errors_are_results(ctx.revision))
+      co_return fail(ctx, m, RpcError{k_invalid_params, text, std::nullopt});
+    co_return reply(ctx, m, tools::error_result(text + ". Fix the arguments and call again."),
+                    false);  // one sentence per problem
   }
   tools::CallContext call{ctx.worker.client(), ctx.credential, ctx.revision};
   json::object result = co_await tools::invoke(*catalog_, *tool, arguments, call);
@@ -228,18 +254,26 @@ boost::asio::awaitable<Outcome> Dispatcher::handle(RequestContext& ctx, const Me
     if (method == "server/discover") co_return discover(ctx, m);
   } else {
     if (method == "initialize") co_return initialize(ctx, m);
-    if (method == "ping") co_return Outcome{result_text(m.id, std::string_view("{}")), http::Status::ok, std::nullopt, {}};
+    if (method == "ping")
+      co_return Outcome{result_text(m.id, std::string_view("{}")), http::Status::ok, std::nullopt, {}};
     if (method == "logging/setLevel") {
       const auto* level = m.params.if_contains("level");
       bool known = level && level->is_string() &&
-                   std::find(k_log_levels.begin(), k_log_levels.end(), std::string_view(level->as_string())) != k_log_levels.end();
-      if (!known) co_return fail(ctx, m, RpcError{k_invalid_params, "params.level must be one of debug, info, notice, warning, error, critical, alert, emergency", std::nullopt});
+                   std::find(k_log_levels.begin(), k_log_levels.end(), std::string_view(level->as_string())) !=
+                       k_log_levels.end();
+      if (!known)
+        co_return fail(
+            ctx, m,
+            RpcError{k_invalid_params,
+                     "params.level must be one of debug, info, notice, warning, error, critical, alert, emergency",
+                     std::nullopt});
       co_return Outcome{result_text(m.id, std::string_view("{}")), http::Status::ok, std::nullopt, {}};
     }
   }
   if (method == "prompts/list") co_return reply(ctx, m, json::object{{"prompts", json::array{}}}, true);
   if (method == "resources/list") co_return reply(ctx, m, json::object{{"resources", json::array{}}}, true);
-  if (method == "resources/templates/list") co_return reply(ctx, m, json::object{{"resourceTemplates", json::array{}}}, true);
+  if (method == "resources/templates/list")
+    co_return reply(ctx, m, json::object{{"resourceTemplates", json::array{}}}, true);
   if (method == "resources/read" || method == "prompts/get") {
     bool is_resource = method == "resources/read";
     const auto* key = m.params.if_contains(is_resource ? "uri" : "name");
@@ -247,9 +281,15 @@ boost::asio::awaitable<Outcome> Dispatcher::handle(RequestContext& ctx, const Me
     json::object data{{is_resource ? "uri" : "name", what}};
     // 2026-07-28 (SEP-2164) uses -32602 for an unknown resource; 2025-11-25 defined -32002.
     int code = is_resource && !ctx.modern ? k_resource_not_found : k_invalid_params;
-    co_return fail(ctx, m, RpcError{code, (is_resource ? "unknown resource \"" : "unknown prompt \"") + what + "\"", std::move(data)});
+    co_return fail(
+        ctx, m,
+        RpcError{code, (is_resource ? "unknown resource \"" : "unknown prompt \"") + what + "\"", std::move(data)});
   }
-  co_return fail(ctx, m, RpcError{k_method_not_found, "method \"" + method + "\" is not served (revision " + std::string(to_string(ctx.revision)) + ")", std::nullopt});
+  co_return fail(
+      ctx, m,
+      RpcError{k_method_not_found,
+               "method \"" + method + "\" is not served (revision " + std::string(to_string(ctx.revision)) + ")",
+               std::nullopt});
 }
 
 }  // namespace mcpedge::mcp

@@ -30,7 +30,7 @@ struct RequestContext {
 struct Outcome {
   std::string body;  // serialized JSON-RPC response; empty for notifications and responses
   http::Status status = http::Status::ok;
-  std::optional<Revision> negotiated;  // set by initialize
+  std::optional<Revision> negotiated;    // set by initialize
   json::object initialize_capabilities;  // the client's, from initialize
 };
 

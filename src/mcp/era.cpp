@@ -72,8 +72,8 @@ Expected<Classified, Rejection> classify(const http::Request& request, const Mes
     std::string_view requested = meta_version->as_string();
     if (header != requested) {
       return Unexpected{reject(http::Status::bad_request, k_header_mismatch,
-                               "MCP-Protocol-Version header \"" + std::string(header) + "\" does not match _meta protocolVersion \"" +
-                                   std::string(requested) + "\"")};
+                               "MCP-Protocol-Version header \"" + std::string(header) +
+                                   "\" does not match _meta protocolVersion \"" + std::string(requested) + "\"")};
     }
     auto revision = parse_revision(requested);
     if (!revision || !is_modern(*revision)) {
@@ -99,13 +99,14 @@ Expected<Classified, Rejection> classify(const http::Request& request, const Mes
 std::optional<Rejection> check_routing_headers(const http::Request& request, const Message& message) {
   auto method_header = request.find("Mcp-Method");
   if (method_header == request.end()) {
-    return reject(http::Status::bad_request, k_header_mismatch, "the Mcp-Method header is required (\"" + message.method + "\")");
+    return reject(http::Status::bad_request, k_header_mismatch,
+                  "the Mcp-Method header is required (\"" + message.method + "\")");
   }
   auto method = decode_header_value(method_header->value());
   if (!method || *method != message.method) {
     return reject(http::Status::bad_request, k_header_mismatch,
-                  "Mcp-Method header \"" + std::string(method_header->value()) + "\" does not match the body's method \"" +
-                      message.method + "\"");
+                  "Mcp-Method header \"" + std::string(method_header->value()) +
+                      "\" does not match the body's method \"" + message.method + "\"");
   }
   std::string_view name_field;
   if (message.method == "tools/call" || message.method == "prompts/get") name_field = "name";
@@ -115,8 +116,9 @@ std::optional<Rejection> check_routing_headers(const http::Request& request, con
   if (!body_name || !body_name->is_string()) return std::nullopt;  // the method's own check reports it
   auto name_header = request.find("Mcp-Name");
   if (name_header == request.end()) {
-    return reject(http::Status::bad_request, k_header_mismatch,
-                  "the Mcp-Name header is required for " + message.method + " (params." + std::string(name_field) + ")");
+    return reject(
+        http::Status::bad_request, k_header_mismatch,
+        "the Mcp-Name header is required for " + message.method + " (params." + std::string(name_field) + ")");
   }
   auto name = decode_header_value(name_header->value());
   if (!name || *name != body_name->as_string()) {

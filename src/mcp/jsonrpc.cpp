@@ -33,7 +33,9 @@ Expected<Message, InvalidMessage> parse_message(const json::value& value) {
   const json::value* method = obj->if_contains("method");
   if (!method) {
     if (!id_field || (!obj->contains("result") && !obj->contains("error"))) {
-      return invalid(id, k_invalid_request, "a message needs \"method\" (request or notification) or \"result\"/\"error\" with an \"id\" (response)");
+      return invalid(
+          id, k_invalid_request,
+          "a message needs \"method\" (request or notification) or \"result\"/\"error\" with an \"id\" (response)");
     }
     message.kind = Message::Kind::response;
     return message;

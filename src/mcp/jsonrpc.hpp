@@ -19,10 +19,10 @@ inline constexpr int k_invalid_request = -32600;
 inline constexpr int k_method_not_found = -32601;
 inline constexpr int k_invalid_params = -32602;
 inline constexpr int k_internal_error = -32603;
-inline constexpr int k_resource_not_found = -32002;     // 2025-11-25 only
-inline constexpr int k_header_mismatch = -32020;        // 2026-07-28
-inline constexpr int k_missing_capability = -32021;     // 2026-07-28
-inline constexpr int k_unsupported_version = -32022;    // 2026-07-28
+inline constexpr int k_resource_not_found = -32002;   // 2025-11-25 only
+inline constexpr int k_header_mismatch = -32020;      // 2026-07-28
+inline constexpr int k_missing_capability = -32021;   // 2026-07-28
+inline constexpr int k_unsupported_version = -32022;  // 2026-07-28
 
 struct RpcError {
   int code = k_internal_error;

@@ -27,14 +27,16 @@ std::shared_ptr<LegacySse::Channel> LegacySse::find(const std::string& id) const
 
 asio::awaitable<http::Reply> LegacySse::stream(http::Incoming& in) {
   const http::Request& req = in.request;
-  if (auto why = s_.origins.check(req)) co_return refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *why);
+  if (auto why = s_.origins.check(req))
+    co_return refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *why);
   if (!accepts(http::header(req, http::Field::accept), "text/event-stream")) {
     co_return refusal(http::Status::not_acceptable, k_invalid_request, "GET /sse needs Accept: text/event-stream");
   }
   std::string credential = credential_of(req);
   if (s_.config.upstream.credential.required && credential.empty()) {
-    http::Reply reply = refusal(http::Status::unauthorized, k_invalid_request,
-                                "this server needs a credential: send Authorization: Bearer <token> or X-API-Key: <key>");
+    http::Reply reply =
+        refusal(http::Status::unauthorized, k_invalid_request,
+                "this server needs a credential: send Authorization: Bearer <token> or X-API-Key: <key>");
     reply.head.set(http::Field::www_authenticate, "Bearer realm=\"mcpedge\"");
     co_return reply;
   }
@@ -79,13 +81,16 @@ asio::awaitable<http::Reply> LegacySse::message(http::Incoming& in) {
   if (auto why = s_.origins.check(req)) {
     reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *why);
   } else if (!session_id || session_id->empty()) {
-    reply = refusal(http::Status::bad_request, k_invalid_request, "session_id is required: POST to the URL of the stream's endpoint event");
+    reply = refusal(http::Status::bad_request, k_invalid_request,
+                    "session_id is required: POST to the URL of the stream's endpoint event");
   } else if (!channel || channel->user_key != user_key_for(credential)) {
-    reply = refusal(http::Status::not_found, k_invalid_request, "no open stream has this session_id; open GET /sse again");
+    reply =
+        refusal(http::Status::not_found, k_invalid_request, "no open stream has this session_id; open GET /sse again");
   } else if (!is_json_content_type(http::header(req, http::Field::content_type))) {
     reply = refusal(http::Status::unsupported_media_type, k_invalid_request, "Content-Type must be application/json");
   } else if (body = json::parse(req.body(), ec); ec) {
-    reply = refusal(http::Status::bad_request, k_parse_error, "Parse error: the body is not valid JSON (" + ec.message() + ")");
+    reply = refusal(http::Status::bad_request, k_parse_error,
+                    "Parse error: the body is not valid JSON (" + ec.message() + ")");
   } else if (auto parsed = parse_message(body); !parsed) {
     reply = rpc_reply(http::Status::bad_request, error_text(parsed.error().id, parsed.error().error));
   } else {

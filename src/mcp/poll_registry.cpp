@@ -12,7 +12,8 @@ constexpr auto k_lifetime = std::chrono::minutes(10);
 }
 
 void PollRegistry::prune(std::chrono::steady_clock::time_point now) {
-  for (auto it = entries_.begin(); it != entries_.end();) it = it->second.expires < now ? entries_.erase(it) : std::next(it);
+  for (auto it = entries_.begin(); it != entries_.end();)
+    it = it->second.expires < now ? entries_.erase(it) : std::next(it);
 }
 
 std::string PollRegistry::open(std::string user_key) {

@@ -6,10 +6,10 @@
 #include "mcp/era.hpp"
 #include "mcp/wire.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/json/parse.hpp>
-#include <spdlog/spdlog.h>
 
 namespace mcpedge::mcp {
 
@@ -41,7 +41,8 @@ std::optional<http::Reply> StreamableHttp::open_session(const http::Request& req
   std::string_view id = http::header(request, "Mcp-Session-Id");
   if (id.empty()) return std::nullopt;
   auto not_found = [] {
-    return refusal(http::Status::not_found, k_session_not_found, "session not found or ended; send initialize to start a new one");
+    return refusal(http::Status::not_found, k_session_not_found,
+                   "session not found or ended; send initialize to start a new one");
   };
   if (s_.terminated.contains(id)) return not_found();
   auto opened = s_.sessions.open(id);
@@ -58,7 +59,8 @@ asio::awaitable<http::Reply> StreamableHttp::post(http::Incoming& in) {
     reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *why);
   } else if (!is_json_content_type(http::header(req, http::Field::content_type))) {
     reply = refusal(http::Status::unsupported_media_type, k_invalid_request,
-                    "Content-Type must be application/json (got \"" + std::string(http::header(req, http::Field::content_type)) + "\")");
+                    "Content-Type must be application/json (got \"" +
+                        std::string(http::header(req, http::Field::content_type)) + "\")");
   } else if (std::string_view accept = http::header(req, http::Field::accept);
              !accepts(accept, "application/json") && !accepts(accept, "text/event-stream")) {
     reply = refusal(http::Status::not_acceptable, k_invalid_request,
@@ -68,7 +70,8 @@ asio::awaitable<http::Reply> StreamableHttp::post(http::Incoming& in) {
     boost::system::error_code ec;
     json::value body = json::parse(req.body(), ec);
     if (ec) {
-      reply = refusal(http::Status::bad_request, k_parse_error, "Parse error: the body is not valid JSON (" + ec.message() + ")");
+      reply = refusal(http::Status::bad_request, k_parse_error,
+                      "Parse error: the body is not valid JSON (" + ec.message() + ")");
     } else if (s_.config.upstream.credential.required && credential.empty()) {
       reply = refusal(http::Status::unauthorized, k_invalid_request,
                       "this server needs a credential: send Authorization: Bearer <token> or X-API-Key: <key>");
@@ -106,10 +109,13 @@ asio::awaitable<http::Reply> StreamableHttp::post_message(http::Incoming& in, co
   }
   if (message.kind != Message::Kind::request) co_return http::make_reply(http::Status::accepted, "", "text/plain");
 
-  RequestContext ctx{classified->revision, classified->modern, credential,
-                     classified->modern ? classified->client_capabilities
-                                        : (session ? session->client_capabilities : json::object{}),
-                     in.worker, req};
+  RequestContext ctx{
+      classified->revision,
+      classified->modern,
+      credential,
+      classified->modern ? classified->client_capabilities : (session ? session->client_capabilities : json::object{}),
+      in.worker,
+      req};
   std::string_view accept = http::header(req, http::Field::accept);
   bool sse_ok = accepts(accept, "text/event-stream") && !http::header(req, http::Field::accept).empty();
   bool json_ok = accepts(accept, "application/json");
@@ -124,7 +130,8 @@ asio::awaitable<http::Reply> StreamableHttp::post_message(http::Incoming& in, co
   if (outcome.body.empty()) co_return http::make_reply(http::Status::accepted, "", "text/plain");
   http::Reply reply;
   if (outcome.status == http::Status::ok && sse_ok && !json_ok) {
-    reply = sse_reply(std::move(outcome.body), !ctx.modern && ctx.revision >= Revision::v2025_11_25, s_.config.server.sse_retry);
+    reply = sse_reply(std::move(outcome.body), !ctx.modern && ctx.revision >= Revision::v2025_11_25,
+                      s_.config.server.sse_retry);
   } else {
     reply = rpc_reply(outcome.status, std::move(outcome.body));
   }
@@ -148,7 +155,8 @@ asio::awaitable<http::Reply> StreamableHttp::post_batch(http::Incoming& in, cons
                       "JSON-RPC batches exist only in protocol revision 2025-03-26; this request speaks " +
                           std::string(to_string(revision)) + ": send one message per POST");
   }
-  if (batch.empty()) co_return refusal(http::Status::bad_request, k_invalid_request, "an empty batch is not a valid request");
+  if (batch.empty())
+    co_return refusal(http::Status::bad_request, k_invalid_request, "an empty batch is not a valid request");
   std::string responses;
   for (const auto& item : batch) {
     auto parsed = parse_message(item);
@@ -156,9 +164,12 @@ asio::awaitable<http::Reply> StreamableHttp::post_batch(http::Incoming& in, cons
     if (!parsed) {
       one = error_text(parsed.error().id, parsed.error().error);
     } else if (parsed->method == "initialize") {
-      one = error_text(parsed->id, RpcError{k_invalid_request, "initialize must not be part of a batch (2025-03-26 lifecycle)", std::nullopt});
+      one = error_text(
+          parsed->id,
+          RpcError{k_invalid_request, "initialize must not be part of a batch (2025-03-26 lifecycle)", std::nullopt});
     } else {
-      RequestContext ctx{revision, false, credential, session ? session->client_capabilities : json::object{}, in.worker, req};
+      RequestContext ctx{revision,  false, credential, session ? session->client_capabilities : json::object{},
+                         in.worker, req};
       one = (co_await s_.dispatcher.handle(ctx, *parsed)).body;
     }
     if (one.empty()) continue;
@@ -220,23 +231,27 @@ asio::awaitable<http::Reply> StreamableHttp::get(http::Incoming& in) {
   } else if (auto refused = open_session(req, credential, session)) {
     reply = std::move(*refused);
   } else if (last_event.empty()) {
-    reply = http::error_reply(http::Status::method_not_allowed,
-                              "this server sends nothing unprompted, so it opens no standalone GET stream; POST requests instead");
+    reply = http::error_reply(
+        http::Status::method_not_allowed,
+        "this server sends nothing unprompted, so it opens no standalone GET stream; POST requests instead");
     reply.head.set(http::Field::allow, "POST, DELETE");
   } else {
     auto event = parse_event_id(last_event);
     std::string response;
     std::string user = user_key_for(credential);
     auto mailbox_probe = std::shared_ptr<http::Mailbox>();  // attach for real inside the stream
-    PollRegistry::Attach state = event ? s_.polls.attach(event->first, user, mailbox_probe, response) : PollRegistry::Attach::unknown;
+    PollRegistry::Attach state =
+        event ? s_.polls.attach(event->first, user, mailbox_probe, response) : PollRegistry::Attach::unknown;
     if (state == PollRegistry::Attach::unknown || state == PollRegistry::Attach::forbidden) {
-      reply = refusal(http::Status::not_found, k_invalid_request, "Last-Event-ID \"" + std::string(last_event) + "\" names no stream that can be resumed");
+      reply = refusal(http::Status::not_found, k_invalid_request,
+                      "Last-Event-ID \"" + std::string(last_event) + "\" names no stream that can be resumed");
     } else {
       reply = http::make_reply(http::Status::ok, "", "text/event-stream");
       reply.head.set(http::Field::cache_control, "no-cache");
       reply.head.set("X-Accel-Buffering", "no");
       auto keepalive = s_.config.server.sse_keepalive;
-      reply.stream = [this, stream_id = event->first, user, keepalive](http::SseWriter& writer) -> asio::awaitable<void> {
+      reply.stream = [this, stream_id = event->first, user,
+                      keepalive](http::SseWriter& writer) -> asio::awaitable<void> {
         std::string body;
         auto attached = s_.polls.attach(stream_id, user, writer.mailbox_ptr(), body);
         while (attached == PollRegistry::Attach::waiting) {
@@ -261,7 +276,8 @@ asio::awaitable<http::Reply> StreamableHttp::remove(http::Incoming& in) {
   if (auto why = s_.origins.check(req)) {
     reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *why);
   } else if (http::header(req, "Mcp-Session-Id").empty()) {
-    reply = refusal(http::Status::bad_request, k_invalid_request, "DELETE needs the Mcp-Session-Id header of the session to end");
+    reply = refusal(http::Status::bad_request, k_invalid_request,
+                    "DELETE needs the Mcp-Session-Id header of the session to end");
   } else if (auto refused = open_session(req, credential, session)) {
     reply = std::move(*refused);
   } else {

@@ -54,7 +54,9 @@ http::Reply preflight(const http::Request& request) {
   reply.head.set(http::Field::access_control_allow_methods, "GET, POST, DELETE, OPTIONS");
   std::string_view asked = http::header(request, http::Field::access_control_request_headers);
   reply.head.set(http::Field::access_control_allow_headers,
-                 asked.empty() ? std::string_view("Content-Type, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID, X-API-Key") : asked);
+                 asked.empty() ? std::string_view("Content-Type, Authorization, Mcp-Session-Id, MCP-Protocol-Version, "
+                                                  "Mcp-Method, Mcp-Name, Last-Event-ID, X-API-Key")
+                               : asked);
   reply.head.set(http::Field::access_control_max_age, "600");
   return reply;
 }
@@ -72,16 +74,18 @@ bool accepts(std::string_view accept, std::string_view media) {
   std::size_t pos = 0;
   while (pos <= a.size()) {
     auto comma = a.find(',', pos);
-    std::string_view item = std::string_view(a).substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    std::string_view params = item.find(';') == std::string_view::npos ? std::string_view{} : item.substr(item.find(';'));
+    std::string_view item =
+        std::string_view(a).substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string_view params =
+        item.find(';') == std::string_view::npos ? std::string_view{} : item.substr(item.find(';'));
     item = item.substr(0, item.find(';'));
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     // RFC 9110 §12.4.2: q=0 means "not acceptable".
     bool refused = false;
     if (auto q = params.find("q="); q != std::string_view::npos) {
-      std::string weight(params.substr(q + 2, params.find(';', q) == std::string_view::npos ? std::string_view::npos
-                                                                                             : params.find(';', q) - q - 2));
+      std::string weight(params.substr(
+          q + 2, params.find(';', q) == std::string_view::npos ? std::string_view::npos : params.find(';', q) - q - 2));
       refused = std::strtod(weight.c_str(), nullptr) <= 0.0;
     }
     if (refused) {

@@ -18,9 +18,7 @@ namespace {
 
 constexpr std::string_view k_ellipsis = "\u2026";
 
-void append(spdlog::memory_buf_t& dest, std::string_view s) {
-  dest.append(s.data(), s.data() + s.size());
-}
+void append(spdlog::memory_buf_t& dest, std::string_view s) { dest.append(s.data(), s.data() + s.size()); }
 
 // Length of the well-formed UTF-8 sequence at the start of `s`, or 0 when it is not one
 // (overlong forms, surrogates and code points above U+10FFFF are not well-formed).
@@ -47,8 +45,7 @@ std::size_t utf8_sequence_length(std::string_view s) {
     if ((b & 0xC0) != 0x80) return 0;
     cp = (cp << 6) | (b & 0x3F);
   }
-  if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-      (cp >= 0xD800 && cp <= 0xDFFF)) {
+  if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
     return 0;
   }
   return n;
@@ -73,13 +70,27 @@ void append_json_escaped(spdlog::memory_buf_t& dest, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': append(dest, "\\\""); break;
-      case '\\': append(dest, "\\\\"); break;
-      case '\n': append(dest, "\\n"); break;
-      case '\r': append(dest, "\\r"); break;
-      case '\t': append(dest, "\\t"); break;
-      case '\b': append(dest, "\\b"); break;
-      case '\f': append(dest, "\\f"); break;
+      case '"':
+        append(dest, "\\\"");
+        break;
+      case '\\':
+        append(dest, "\\\\");
+        break;
+      case '\n':
+        append(dest, "\\n");
+        break;
+      case '\r':
+        append(dest, "\\r");
+        break;
+      case '\t':
+        append(dest, "\\t");
+        break;
+      case '\b':
+        append(dest, "\\b");
+        break;
+      case '\f':
+        append(dest, "\\f");
+        break;
       default:
         if (c < 0x20) {
           const std::array<char, 6> u{'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0x0F]};
@@ -98,9 +109,7 @@ class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
   void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
     append_json_escaped(dest, std::string_view(msg.payload.data(), msg.payload.size()));
   }
-  std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<JsonEscapedMessage>();
-  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonEscapedMessage>(); }
 };
 
 spdlog::level::level_enum parse_level(std::string_view level) {
@@ -115,8 +124,7 @@ spdlog::level::level_enum parse_level(std::string_view level) {
     if (name == level) return value;
   }
   // Called once at start-up from configuration; a bad value stops the process with this message.
-  throw std::invalid_argument("log level \"" + std::string(level) +
-                              "\" is not one of trace, debug, info, warn, error");
+  throw std::invalid_argument("log level \"" + std::string(level) + "\" is not one of trace, debug, info, warn, error");
 }
 
 }  // namespace
@@ -132,8 +140,7 @@ void init_logging(std::string_view level, LogFormat format) {
         R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%*"})");
     logger->set_formatter(std::move(formatter));
   } else {
-    logger = std::make_shared<spdlog::logger>("mcpedge",
-                                              std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    logger = std::make_shared<spdlog::logger>("mcpedge", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
   }
   logger->set_level(threshold);
   // Warnings and errors are rare and matter most right before a crash; do not leave them buffered.

@@ -48,7 +48,7 @@ std::string encode_path_value(std::string_view value) { return percent_encode(va
 std::string encode_query_component(std::string_view value) { return percent_encode(value, false); }
 
 Expected<UpstreamCall, std::string> bind_call(const config::UpstreamConfig& upstream, const config::ToolConfig& tool,
-                                         const json::object& arguments, std::string_view credential) {
+                                              const json::object& arguments, std::string_view credential) {
   const config::HttpBinding& b = tool.http;
   UpstreamCall call;
   call.request.method = b.method;
@@ -73,7 +73,8 @@ Expected<UpstreamCall, std::string> bind_call(const config::UpstreamConfig& upst
     auto text = scalar_text(*v);
     if (!text) return Unexpected{"path parameter \"" + name + "\" must be a string, number or boolean"};
     if (text->empty()) return Unexpected{"path parameter \"" + name + "\" must not be empty"};
-    if (*text == "." || *text == "..") return Unexpected{"path parameter \"" + name + "\" must not be \"" + *text + "\""};
+    if (*text == "." || *text == "..")
+      return Unexpected{"path parameter \"" + name + "\" must not be \"" + *text + "\""};
     path += encode_path_value(*text);
     pos = close + 1;
   }

@@ -24,6 +24,6 @@ std::string encode_query_component(std::string_view value);
 
 // Fails with a message naming the argument, e.g. `path parameter "workflow_id" must not be ".."`.
 Expected<UpstreamCall, std::string> bind_call(const config::UpstreamConfig& upstream, const config::ToolConfig& tool,
-                                         const boost::json::object& arguments, std::string_view credential);
+                                              const boost::json::object& arguments, std::string_view credential);
 
 }  // namespace mcpedge::tools

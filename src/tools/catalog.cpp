@@ -3,8 +3,8 @@
 
 #include "crypto/encoding.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -69,7 +69,8 @@ void find_nested_headers(const json::value& v, bool top, std::vector<std::string
   const auto* obj = v.if_object();
   if (!obj) {
     if (const auto* arr = v.if_array()) {
-      for (std::size_t i = 0; i < arr->size(); ++i) find_nested_headers((*arr)[i], false, where, path + "/" + std::to_string(i));
+      for (std::size_t i = 0; i < arr->size(); ++i)
+        find_nested_headers((*arr)[i], false, where, path + "/" + std::to_string(i));
     }
     return;
   }
@@ -82,7 +83,9 @@ void find_nested_headers(const json::value& v, bool top, std::vector<std::string
         for (const auto& [name, prop] : *props) {
           if (const auto* p = prop.if_object()) {
             for (const auto& [k2, v2] : *p) {
-              if (k2 != "x-mcp-header") find_nested_headers(v2, false, where, path + "/properties/" + std::string(name) + "/" + std::string(k2));
+              if (k2 != "x-mcp-header")
+                find_nested_headers(v2, false, where,
+                                    path + "/properties/" + std::string(name) + "/" + std::string(k2));
             }
           }
         }
@@ -100,7 +103,8 @@ const Tool* Catalog::find(std::string_view name) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
-Expected<std::shared_ptr<const Catalog>, std::vector<config::ConfigError>> Catalog::build(const config::Config& config) {
+Expected<std::shared_ptr<const Catalog>, std::vector<config::ConfigError>> Catalog::build(
+    const config::Config& config) {
   auto catalog = std::make_shared<Catalog>();
   catalog->upstream_ = config.upstream;
   std::vector<config::ConfigError> errors;
@@ -111,7 +115,8 @@ Expected<std::shared_ptr<const Catalog>, std::vector<config::ConfigError>> Catal
       where.key += key;
       errors.push_back(config::ConfigError{where, std::move(message)});
     };
-    json::object input_schema = tool_config.input_schema.is_object() ? tool_config.input_schema.as_object() : json::object{};
+    json::object input_schema =
+        tool_config.input_schema.is_object() ? tool_config.input_schema.as_object() : json::object{};
     if (config.upstream.credential.allow_argument) {
       auto& props = input_schema["properties"];
       if (!props.is_object()) props = json::object{};
@@ -152,7 +157,8 @@ Expected<std::shared_ptr<const Catalog>, std::vector<config::ConfigError>> Catal
           continue;
         }
         std::string_view value = header->as_string();
-        if (!std::all_of(value.begin(), value.end(), [](char c) { return is_token_char(static_cast<unsigned char>(c)); })) {
+        if (!std::all_of(value.begin(), value.end(),
+                         [](char c) { return is_token_char(static_cast<unsigned char>(c)); })) {
           fail(key, "\"" + std::string(value) + "\" is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~ only)");
           continue;
         }

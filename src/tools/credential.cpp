@@ -11,7 +11,8 @@ namespace mcpedge::tools {
 CredentialChoice choose_credential(const config::CredentialRule& rule, const boost::json::object& arguments,
                                    std::string_view request_credential) {
   if (rule.allow_argument) {
-    if (const auto* arg = arguments.if_contains(k_api_key_argument); arg && arg->is_string() && !arg->as_string().empty()) {
+    if (const auto* arg = arguments.if_contains(k_api_key_argument);
+        arg && arg->is_string() && !arg->as_string().empty()) {
       return {std::string(arg->as_string()), CredentialChoice::Source::argument};
     }
   }
@@ -27,9 +28,8 @@ bool is_jwt_shaped(std::string_view value) {
     auto dot = value.find('.', start);
     auto segment = value.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (segment.empty()) return false;
-    bool base64url = std::all_of(segment.begin(), segment.end(), [](unsigned char c) {
-      return std::isalnum(c) || c == '-' || c == '_' || c == '=';
-    });
+    bool base64url = std::all_of(segment.begin(), segment.end(),
+                                 [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '='; });
     if (!base64url) return false;
     ++segments;
     if (dot == std::string_view::npos) break;

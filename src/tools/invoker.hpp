@@ -16,8 +16,8 @@ namespace mcpedge::tools {
 
 // What a call needs from the request that carries it (passed explicitly, never global).
 struct CallContext {
-  http::HttpClient& client;      // the worker's outbound client
-  std::string_view credential;   // the caller's upstream credential; empty if none
+  http::HttpClient& client;     // the worker's outbound client
+  std::string_view credential;  // the caller's upstream credential; empty if none
   Revision revision;
 };
 

@@ -31,7 +31,8 @@ MediaType parse_media_type(std::string_view header) {
   std::transform(m.type.begin(), m.type.end(), m.type.begin(), [](unsigned char c) { return std::tolower(c); });
   while (semi != std::string_view::npos) {
     auto next = header.find(';', semi + 1);
-    std::string_view param = header.substr(semi + 1, next == std::string_view::npos ? std::string_view::npos : next - semi - 1);
+    std::string_view param =
+        header.substr(semi + 1, next == std::string_view::npos ? std::string_view::npos : next - semi - 1);
     while (!param.empty() && param.front() == ' ') param.remove_prefix(1);
     std::string name(param.substr(0, 9));  // RFC 2045 §5.1: parameter names are case-insensitive
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -167,7 +168,8 @@ std::string snippet(std::string_view body) {
 }
 
 std::string status_hint(long status, const http::OutboundResponse& reply) {
-  if (status == 400 || status == 422) return "Check the arguments against the tool's input schema and the message below.";
+  if (status == 400 || status == 422)
+    return "Check the arguments against the tool's input schema and the message below.";
   if (status == 401) return "The API rejected the credential: sign in again or check the API key.";
   if (status == 403) return "The credential is valid but lacks permission for this operation.";
   if (status == 404) return "The item does not exist: list the items to find a valid id.";
@@ -180,7 +182,8 @@ std::string status_hint(long status, const http::OutboundResponse& reply) {
   }
   if (status >= 500) return "The API failed on its side: retry later; if it persists, the API may be down.";
   if (status >= 300 && status < 400) {
-    return "The API redirected to " + std::string(reply.header("location")) + ", which is not followed: the tool's base URL may be outdated.";
+    return "The API redirected to " + std::string(reply.header("location")) +
+           ", which is not followed: the tool's base URL may be outdated.";
   }
   return "The API did not accept the call.";
 }
@@ -214,8 +217,9 @@ json::object map_reply(const http::OutboundResponse& reply, const Tool& tool, Re
                         {"isError", false}};
   }
   if (reply.body.empty() && status == 204) {
-    return json::object{{"content", json::array{text_block("Done (" + std::string(display) + " answered 204 No Content).")}},
-                        {"isError", false}};
+    return json::object{
+        {"content", json::array{text_block("Done (" + std::string(display) + " answered 204 No Content).")}},
+        {"isError", false}};
   }
   json::array content;
   if (media.type.starts_with("multipart/") && forced == "auto") {
@@ -226,7 +230,8 @@ json::object map_reply(const http::OutboundResponse& reply, const Tool& tool, Re
       }
       return json::object{{"content", std::move(content)}, {"isError", false}};
     }
-    return error_result("The API's multipart reply to " + std::string(display) + " could not be read (no boundary or broken parts).");
+    return error_result("The API's multipart reply to " + std::string(display) +
+                        " could not be read (no boundary or broken parts).");
   }
   std::string_view location = reply.header("content-location");
   content.push_back(block_for(media, reply.body, location, reply.effective_url, forced, revision));
@@ -244,7 +249,8 @@ json::object map_reply(const http::OutboundResponse& reply, const Tool& tool, Re
                               ". The API may have changed; the tool table needs updating.");
         }
       }
-      if (!parsed.is_object() && !structured_content_any_json(revision)) parsed = json::object{{"result", std::move(parsed)}};
+      if (!parsed.is_object() && !structured_content_any_json(revision))
+        parsed = json::object{{"result", std::move(parsed)}};
       result["structuredContent"] = std::move(parsed);
     } else if (tool.output) {
       return error_result("The API's reply to " + std::string(display) + " is not valid JSON (" + ec.message() +
@@ -254,7 +260,8 @@ json::object map_reply(const http::OutboundResponse& reply, const Tool& tool, Re
   return result;
 }
 
-json::object map_failure(const http::OutboundError& failure, std::string_view display, std::chrono::milliseconds timeout) {
+json::object map_failure(const http::OutboundError& failure, std::string_view display,
+                         std::chrono::milliseconds timeout) {
   std::string text = "Calling the API failed for " + std::string(display) + ": ";
   switch (failure.kind) {
     case http::OutboundErrorKind::timeout:
@@ -263,8 +270,9 @@ json::object map_failure(const http::OutboundError& failure, std::string_view di
       break;
     case http::OutboundErrorKind::connect:
     case http::OutboundErrorKind::resolve:
-      text += std::string(http::to_string(failure.kind)) + " (" + failure.message +
-              "). The API is unreachable from the gateway: retry later, or tell the operator to check upstream.base_url.";
+      text +=
+          std::string(http::to_string(failure.kind)) + " (" + failure.message +
+          "). The API is unreachable from the gateway: retry later, or tell the operator to check upstream.base_url.";
       break;
     case http::OutboundErrorKind::tls:
       text += "TLS failure (" + failure.message + "). The operator should check the API's certificate.";

@@ -21,7 +21,7 @@ namespace {
 // Keywords of draft 2019-09/2020-12 that valijson's draft-7 parser does not evaluate.
 constexpr std::array<std::string_view, 10> k_unevaluated{
     "prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas",
-    "$dynamicRef", "$dynamicAnchor", "minContains", "maxContains", "$recursiveRef"};
+    "$dynamicRef", "$dynamicAnchor",        "minContains",      "maxContains",       "$recursiveRef"};
 
 void collect_skipped(const json::value& v, std::set<std::string>& out) {
   if (const auto* obj = v.if_object()) {
@@ -83,14 +83,21 @@ std::string type_of(const json::object* schema) {
 std::string json_type_name(const json::value* v) {
   if (!v) return "nothing";
   switch (v->kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "boolean";
     case json::kind::int64:
-    case json::kind::uint64: return "integer";
-    case json::kind::double_: return "number";
-    case json::kind::string: return "string";
-    case json::kind::array: return "array";
-    case json::kind::object: return "object";
+    case json::kind::uint64:
+      return "integer";
+    case json::kind::double_:
+      return "number";
+    case json::kind::string:
+      return "string";
+    case json::kind::array:
+      return "array";
+    case json::kind::object:
+      return "object";
   }
   return "value";
 }

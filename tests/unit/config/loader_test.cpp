@@ -1,8 +1,8 @@
 // Tests of loading valid configurations: every field, defaults, YAML-to-JSON schemas, ${ENV}, files.
 #include "config/config.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <cstdlib>
 #include <filesystem>

@@ -14,8 +14,13 @@ using namespace std::string_literals;
 
 // RFC 4648 §10.
 const std::vector<std::pair<std::string, std::string>> k_rfc4648_base64 = {
-    {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-    {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+    {"", ""},
+    {"f", "Zg=="},
+    {"fo", "Zm8="},
+    {"foo", "Zm9v"},
+    {"foob", "Zm9vYg=="},
+    {"fooba", "Zm9vYmE="},
+    {"foobar", "Zm9vYmFy"},
 };
 
 std::string without_padding(std::string s) {
@@ -100,9 +105,7 @@ TEST(Base64Url, RejectsInvalidCharactersAndLengths) {
   EXPECT_EQ(base64url_decode("Zh"), std::nullopt) << "non-zero leftover bits";
 }
 
-TEST(Base64Url, DecodesEmptyTextToEmptyBytes) {
-  EXPECT_EQ(base64url_decode(""), "");
-}
+TEST(Base64Url, DecodesEmptyTextToEmptyBytes) { EXPECT_EQ(base64url_decode(""), ""); }
 
 TEST(Base64Url, RoundTripsEveryByteValueAtEveryLength) {
   const std::string bytes = all_byte_values();
@@ -121,10 +124,8 @@ TEST(Hex, EncodesLowercaseTwoDigitsPerByte) {
 }
 
 TEST(Sha256, MatchesFips180KnownAnswers) {
-  EXPECT_EQ(hex_encode(sha256("abc")),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(hex_encode(sha256("")),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(hex_encode(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hex_encode(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(hex_encode(sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }

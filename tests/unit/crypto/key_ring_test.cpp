@@ -30,8 +30,7 @@ std::string encode(const KeyRing::Key& key) {
 }
 
 std::uint8_t expected_id(const KeyRing::Key& key) {
-  return static_cast<std::uint8_t>(
-      sha256(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()))[0]);
+  return static_cast<std::uint8_t>(sha256(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()))[0]);
 }
 
 // Two distinct keys whose SHA-256 starts with the same byte (found by search; the birthday
@@ -132,9 +131,7 @@ TEST(KeyRing, KeysWhoseIdsCollideAreAnError) {
   EXPECT_THROW(KeyRing::from_keys({first, second}), std::invalid_argument);
 }
 
-TEST(KeyRing, FromKeysNeedsAtLeastOneKey) {
-  EXPECT_THROW(KeyRing::from_keys({}), std::invalid_argument);
-}
+TEST(KeyRing, FromKeysNeedsAtLeastOneKey) { EXPECT_THROW(KeyRing::from_keys({}), std::invalid_argument); }
 
 TEST(KeyRing, SubkeysAreHkdfSha256WithThePurposeAsInfo) {
   // Computed independently (`openssl kdf … HKDF`, Python hmac): HKDF-SHA256, no salt,

@@ -44,9 +44,7 @@ TEST(RandomToken, IsBase64UrlOfTheRequestedNumberOfBytes) {
   EXPECT_EQ(short_token->size(), 9u);
 }
 
-TEST(RandomToken, SuccessiveTokensDiffer) {
-  EXPECT_NE(random_token(), random_token());
-}
+TEST(RandomToken, SuccessiveTokensDiffer) { EXPECT_NE(random_token(), random_token()); }
 
 }  // namespace
 }  // namespace mcpedge::crypto

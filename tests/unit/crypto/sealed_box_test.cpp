@@ -27,9 +27,7 @@ KeyRing::Key key_filled_with(unsigned char seed) {
   return key;
 }
 
-std::uint8_t id_of(const KeyRing::Key& key) {
-  return KeyRing::from_keys({key})->active_id();
-}
+std::uint8_t id_of(const KeyRing::Key& key) { return KeyRing::from_keys({key})->active_id(); }
 
 // Decodes a sealed value, lets `edit` change its bytes, and re-encodes it.
 template <class Edit>
@@ -39,8 +37,7 @@ std::string tampered(const std::string& sealed, Edit edit) {
   return base64url_encode(raw);
 }
 
-OpenError open_error(const KeyRing& keys, Purpose purpose, std::string_view sealed,
-                     Clock::time_point now = k_now) {
+OpenError open_error(const KeyRing& keys, Purpose purpose, std::string_view sealed, Clock::time_point now = k_now) {
   auto opened = open(keys, purpose, sealed, now);
   EXPECT_FALSE(opened.has_value()) << "opened as \"" << (opened ? *opened : "") << "\"";
   return opened ? OpenError{} : opened.error();
@@ -110,11 +107,9 @@ TEST_F(SealedBox, ChangingAnyByteAfterTheHeaderIsForged) {
 
 TEST_F(SealedBox, TruncatedOrExtendedValueIsForgedOrMalformed) {
   const std::string sealed = seal(*keys_, Purpose::access_token, "token", k_expiry);
-  EXPECT_EQ(open_error(*keys_, Purpose::access_token,
-                       tampered(sealed, [](std::string& raw) { raw.pop_back(); })),
+  EXPECT_EQ(open_error(*keys_, Purpose::access_token, tampered(sealed, [](std::string& raw) { raw.pop_back(); })),
             OpenError::forged);
-  EXPECT_EQ(open_error(*keys_, Purpose::access_token,
-                       tampered(sealed, [](std::string& raw) { raw.push_back('\0'); })),
+  EXPECT_EQ(open_error(*keys_, Purpose::access_token, tampered(sealed, [](std::string& raw) { raw.push_back('\0'); })),
             OpenError::forged);
   EXPECT_EQ(open_error(*keys_, Purpose::access_token,
                        tampered(sealed, [](std::string& raw) { raw.resize(2 + 12 + 8 + 15); })),
@@ -177,8 +172,7 @@ TEST(SealedBoxRotation, ValueFromARemovedKeyIsUnknownKey) {
   const KeyRing::Key a = key_filled_with(0);
   const KeyRing::Key b = key_filled_with(100);
   const std::string sealed = seal(*KeyRing::from_keys({a}), Purpose::client_registration, "client", k_expiry);
-  EXPECT_EQ(open_error(*KeyRing::from_keys({b}), Purpose::client_registration, sealed),
-            OpenError::unknown_key);
+  EXPECT_EQ(open_error(*KeyRing::from_keys({b}), Purpose::client_registration, sealed), OpenError::unknown_key);
 }
 
 TEST(SealedBoxRotation, NewValuesAreSealedWithTheActiveKey) {

@@ -1,10 +1,10 @@
 // Mailbox: cross-thread delivery into a stream's loop, timeouts and closing.
 #include "http/mailbox.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <gtest/gtest.h>
 
 #include <thread>
 
