@@ -23,7 +23,7 @@ struct Location {
 
 struct ConfigError {
   Location where;
-  std::string message;  // what is wrong and what to do
+  std::string message;            // what is wrong and what to do
   std::string to_string() const;  // "file:line: key: message"
 };
 
@@ -34,8 +34,8 @@ struct CacheHints {
 
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  // host:port
-  std::string public_url;                 // origin the clients use, e.g. https://mcp.example.com; default http://<listen>
-  std::size_t threads = 0;                // 0 = one per core
+  std::string public_url;   // origin the clients use, e.g. https://mcp.example.com; default http://<listen>
+  std::size_t threads = 0;  // 0 = one per core
   std::string name = "mcpedge";
   std::string title;
   std::string version = "0.1.0";
@@ -44,7 +44,7 @@ struct ServerConfig {
   std::vector<std::string> allowed_hosts;    // empty: any Host header
   bool sessions = true;                      // issue sealed Mcp-Session-Id on initialize
   std::chrono::seconds session_ttl{86400};
-  std::size_t page_size = 50;                // tools/list page size
+  std::size_t page_size = 50;  // tools/list page size
   CacheHints cache;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 << 10;
@@ -58,10 +58,10 @@ struct ServerConfig {
 
 struct CredentialRule {
   std::string bearer_header = "Authorization";  // JWT-shaped values go here as "Bearer <v>"
-  std::string api_key_header = "X-API-Key";      // anything else goes here as-is
-  bool allow_argument = false;                   // tools accept an explicit `_api_key` argument
-  std::string fallback;                          // used when the request carries no credential
-  bool required = false;                         // MCP requests without a credential get 401
+  std::string api_key_header = "X-API-Key";     // anything else goes here as-is
+  bool allow_argument = false;                  // tools accept an explicit `_api_key` argument
+  std::string fallback;                         // used when the request carries no credential
+  bool required = false;                        // MCP requests without a credential get 401
 };
 
 struct UpstreamConfig {
@@ -76,12 +76,12 @@ struct UpstreamConfig {
 enum class BodyMode { all, none, field };
 
 struct HttpBinding {
-  std::string method = "GET";   // upper-case
-  std::string path;             // template with {param}
-  std::vector<std::string> path_params;  // names found in `path`, in order
+  std::string method = "GET";                     // upper-case
+  std::string path;                               // template with {param}
+  std::vector<std::string> path_params;           // names found in `path`, in order
   std::optional<std::vector<std::string>> query;  // explicit list; nullopt = remaining args for GET/DELETE
-  BodyMode body = BodyMode::all;  // default: all (none for GET/DELETE/HEAD)
-  std::string body_field;         // with BodyMode::field
+  BodyMode body = BodyMode::all;                  // default: all (none for GET/DELETE/HEAD)
+  std::string body_field;                         // with BodyMode::field
   std::vector<std::pair<std::string, std::string>> headers;
   // How the reply becomes content: auto (by Content-Type), text, or resource (embedded resource).
   std::string response = "auto";
@@ -92,7 +92,7 @@ struct ToolConfig {
   std::string name;
   std::string title;
   std::string description;
-  boost::json::value input_schema;            // object
+  boost::json::value input_schema;  // object
   std::optional<boost::json::value> output_schema;
   std::optional<boost::json::object> annotations;  // given annotations override derived ones
   std::optional<boost::json::array> icons;

@@ -47,12 +47,30 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::awaitable<void> reject(Status status, std::string_view reason);
   static asio::awaitable<void> watch_peer(std::shared_ptr<Connection> self, std::shared_ptr<Mailbox> mailbox);
 
+  // Reads get their own deadline: beast's stream timeout closes the socket, which would leave no
+  // way to answer 408. This one only cancels the read.
+  void arm_read_deadline(std::chrono::milliseconds after);
+  void disarm_read_deadline() { read_deadline_.cancel(); }
+
   beast::tcp_stream stream_;
   Worker& worker_;
   const Handler& handler_;
   tcp::endpoint remote_;
+  asio::steady_timer read_deadline_{stream_.get_executor()};
+  bool read_timed_out_ = false;
   bool idle_ = true;
 };
+
+void Connection::arm_read_deadline(std::chrono::milliseconds after) {
+  read_timed_out_ = false;
+  read_deadline_.expires_after(after);
+  read_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;
+    self->read_timed_out_ = true;
+    beast::error_code ignored;
+    self->stream_.socket().cancel(ignored);
+  });
+}
 
 asio::awaitable<void> Connection::reject(Status status, std::string_view reason) {
   Reply reply = error_reply(status, reason);
@@ -70,8 +88,10 @@ asio::awaitable<void> Connection::run() {
     parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
     parser.body_limit(limits.max_body_bytes);
     idle_ = buffer.size() == 0;
-    stream_.expires_after(idle_ ? limits.idle_timeout : limits.read_timeout);
+    arm_read_deadline(idle_ ? limits.idle_timeout : limits.read_timeout);
     auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer, parser, k_use);
+    disarm_read_deadline();
+    (void)n;
     idle_ = false;
     if (ec == bhttp::error::header_limit) {
       co_await reject(Status::request_header_fields_too_large,
@@ -83,27 +103,30 @@ asio::awaitable<void> Connection::run() {
                       "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
       break;
     }
-    if (ec == beast::error::timeout && n > 0) {
+    // A partial header stays unconsumed in `buffer`, which tells a stalled request from an idle
+    // keep-alive connection (closed quietly).
+    if (read_timed_out_ && buffer.size() > 0) {
       co_await reject(Status::request_timeout, "request headers did not arrive in time");
       break;
     }
     if (ec) {
-      if (ec != bhttp::error::end_of_stream && ec != asio::error::eof && ec != beast::error::timeout &&
-          ec != asio::error::operation_aborted && ec != asio::error::connection_reset) {
+      if (ec != bhttp::error::end_of_stream && ec != asio::error::eof && ec != asio::error::operation_aborted &&
+          ec != asio::error::connection_reset) {
         co_await reject(Status::bad_request, "malformed HTTP request (" + ec.message() + ")");
       }
       break;
     }
     if (!parser.is_done()) {
-      stream_.expires_after(limits.read_timeout);
+      arm_read_deadline(limits.read_timeout);
       auto [ec2, n2] = co_await bhttp::async_read(stream_, buffer, parser, k_use);
+      disarm_read_deadline();
       (void)n2;
       if (ec2 == bhttp::error::body_limit) {
         co_await reject(Status::payload_too_large,
                         "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
         break;
       }
-      if (ec2 == beast::error::timeout) {
+      if (read_timed_out_) {
         co_await reject(Status::request_timeout, "request body did not arrive in time");
         break;
       }

@@ -57,11 +57,11 @@ function startProxy() {
   })));
 }
 
-function table(baseUrl) {
-  return `
+function table(baseUrl, { timeoutMs = 300, server = '' } = {}) {
+  return `${server}
 upstream:
   base_url: ${baseUrl}
-  timeout_ms: 300
+  timeout_ms: ${timeoutMs}
   max_response_bytes: 1000
   credential: { fallback: service-key-123 }
 tools:
@@ -95,9 +95,9 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function withGateway(baseUrl, env, fn) {
+async function withGateway(baseUrl, env, fn, options = {}) {
   const config = path.join(dir, `t${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(config, table(baseUrl));
+  writeFileSync(config, table(baseUrl, options));
   const gateway = await startDemo({ config, env, args: ['--threads', '1'] });
   try {
     await fn(gateway);
@@ -172,4 +172,52 @@ test('http_proxy from the environment carries upstream calls', async () => {
   } finally {
     proxy.server.close();
   }
+});
+
+test('SIGTERM lets a call in flight finish, then exits 0', async () => {
+  const config = path.join(dir, 'drain.yaml');
+  writeFileSync(config, table(upstream.url, { timeoutMs: 5000 }));
+  const g = await startDemo({ config, args: ['--threads', '1'] });
+  const pending = rpc(g.url, call('slow'), v1125);
+  await new Promise((r) => setTimeout(r, 300));  // the call is now waiting on the upstream
+  const stopped = g.stop();
+  const res = await pending;
+  assert.equal(res.status, 200);
+  assert.equal(res.json.result.isError, false, JSON.stringify(res.json));
+  assert.deepEqual(res.json.result.structuredContent, { late: true });
+  assert.equal((await stopped).code, 0);
+});
+
+// Raw socket helpers for clients that stall.
+function rawExchange(port, bytes, waitMs) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => { if (bytes) socket.write(bytes); });
+    let received = '';
+    const started = Date.now();
+    socket.setEncoding('utf8');
+    socket.on('data', (d) => { received += d; });
+    const done = () => resolve({ received, closed: true, afterMs: Date.now() - started });
+    socket.on('close', done);
+    socket.on('error', () => {});
+    setTimeout(() => { socket.destroy(); resolve({ received, closed: false, afterMs: Date.now() - started }); }, waitMs);
+  });
+}
+
+test('a client that stalls mid-request gets 408 and is closed; an idle one is closed quietly', async () => {
+  const server = 'server: { limits: { read_timeout_ms: 300, idle_timeout_ms: 400 } }';
+  await withGateway(upstream.url, {}, async (g) => {
+    const stalled = await rawExchange(g.port, 'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n', 5000);
+    assert.ok(stalled.closed, 'the server closed the stalled connection');
+    assert.match(stalled.received, /^HTTP\/1\.1 408 /);
+    assert.match(stalled.received, /did not arrive in time/);
+    assert.ok(stalled.afterMs < 3000, `closed after ${stalled.afterMs} ms`);
+
+    const idle = await rawExchange(g.port, '', 5000);
+    assert.ok(idle.closed, 'the server closed the idle connection');
+    assert.equal(idle.received, '');
+    assert.ok(idle.afterMs < 3000, `closed after ${idle.afterMs} ms`);
+
+    const fine = await rpc(g.url, call('echo', { q: 'still serving' }), v1125);
+    assert.equal(fine.json.result.isError, false);
+  }, { server });
 });
