@@ -2,18 +2,15 @@
 #include "mcp/wire.hpp"
 
 #include <gtest/gtest.h>
+
 #include <boost/json.hpp>
+#include "requests.hpp"
 
 namespace mcpedge::mcp {
 namespace {
 
 namespace json = boost::json;
-
-http::Request with(std::initializer_list<std::pair<std::string_view, std::string_view>> headers) {
-  http::Request r{http::Verb::post, "/mcp", 11};
-  for (const auto& [name, value] : headers) r.set(name, value);
-  return r;
-}
+using testing::post_with;
 
 TEST(Accepts, AbsentHeaderAdmitsEverything) { EXPECT_TRUE(accepts("", "application/json")); }
 
@@ -54,19 +51,20 @@ TEST(IsJsonContentType, RejectsOtherTypes) {
 }
 
 TEST(CredentialOf, BearerTokenInAnyCaseOfTheScheme) {
-  EXPECT_EQ(credential_of(with({{"Authorization", "Bearer abc.def.ghi"}})), "abc.def.ghi");
-  EXPECT_EQ(credential_of(with({{"Authorization", "bearer  tok"}})), "tok");
+  EXPECT_EQ(credential_of(post_with({{"Authorization", "Bearer abc.def.ghi"}})), "abc.def.ghi");
+  EXPECT_EQ(credential_of(post_with({{"Authorization", "bearer  tok"}})), "tok");
 }
 
 TEST(CredentialOf, ApiKeyHeaderWhenThereIsNoBearerToken) {
-  EXPECT_EQ(credential_of(with({{"X-API-Key", "sk_live_1"}})), "sk_live_1");
-  EXPECT_EQ(credential_of(with({{"Authorization", "Basic dXNlcjpwYXNz"}, {"X-API-Key", "sk_live_1"}})), "sk_live_1");
+  EXPECT_EQ(credential_of(post_with({{"X-API-Key", "sk_live_1"}})), "sk_live_1");
+  EXPECT_EQ(credential_of(post_with({{"Authorization", "Basic dXNlcjpwYXNz"}, {"X-API-Key", "sk_live_1"}})),
+            "sk_live_1");
 }
 
 TEST(CredentialOf, BearerWinsOverApiKeyAndNothingMeansEmpty) {
-  EXPECT_EQ(credential_of(with({{"Authorization", "Bearer tok"}, {"X-API-Key", "sk"}})), "tok");
-  EXPECT_EQ(credential_of(with({})), "");
-  EXPECT_EQ(credential_of(with({{"Authorization", "Bearer "}})), "");
+  EXPECT_EQ(credential_of(post_with({{"Authorization", "Bearer tok"}, {"X-API-Key", "sk"}})), "tok");
+  EXPECT_EQ(credential_of(post_with({})), "");
+  EXPECT_EQ(credential_of(post_with({{"Authorization", "Bearer "}})), "");
 }
 
 TEST(RejectionReply, CarriesTheStatusAndAJsonRpcErrorWithTheId) {
@@ -85,18 +83,18 @@ TEST(Refusal, HasANullId) {
 
 TEST(AddCors, EchoesTheOriginAndExposesTheSessionHeaders) {
   http::Reply reply = rpc_reply(http::Status::ok, "{}");
-  add_cors(reply, with({{"Origin", "https://claude.ai"}}));
+  add_cors(reply, post_with({{"Origin", "https://claude.ai"}}));
   EXPECT_EQ(reply.head[http::Field::access_control_allow_origin], "https://claude.ai");
   EXPECT_EQ(reply.head[http::Field::vary], "Origin");
   EXPECT_NE(reply.head[http::Field::access_control_expose_headers].find("Mcp-Session-Id"), std::string_view::npos);
 
   http::Reply no_origin = rpc_reply(http::Status::ok, "{}");
-  add_cors(no_origin, with({}));
+  add_cors(no_origin, post_with({}));
   EXPECT_EQ(no_origin.head.find(http::Field::access_control_allow_origin), no_origin.head.end());
 }
 
 TEST(Preflight, AllowsTheMcpMethodsAndHeaders) {
-  http::Reply reply = preflight(with({{"Origin", "https://claude.ai"}}));
+  http::Reply reply = preflight(post_with({{"Origin", "https://claude.ai"}}));
   EXPECT_EQ(reply.head.result(), http::Status::no_content);
   EXPECT_EQ(reply.head[http::Field::access_control_allow_methods], "GET, POST, DELETE, OPTIONS");
   std::string_view allowed = reply.head[http::Field::access_control_allow_headers];
