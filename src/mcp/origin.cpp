@@ -2,7 +2,6 @@
 #include "mcp/origin.hpp"
 
 #include <boost/asio/ip/address.hpp>
-#include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -58,11 +57,14 @@ std::optional<std::string> OriginPolicy::check(const http::Request& request) con
   std::string o = lower(origin);
   if (std::find(origins_.begin(), origins_.end(), o) != origins_.end()) return std::nullopt;
   if (loopback_) {
-    auto parsed = boost::urls::parse_absolute_uri(o);
-    if (parsed && (parsed->scheme() == "http" || parsed->scheme() == "https") &&
-        is_loopback_host(host_part(parsed->encoded_authority()))) {
-      return std::nullopt;
-    }
+    // An Origin is scheme://host[:port] and nothing more (RFC 6454 §7). It is read by hand because
+    // Boost.URL 1.81 splits "http://127.0.0.1.evil.com" into host 127.0.0.1 and a path
+    // (boostorg/url#755), which would let that page through.
+    std::string_view rest = o;
+    bool web_scheme = rest.starts_with("http://") || rest.starts_with("https://");
+    rest.remove_prefix(rest.find("://") == std::string_view::npos ? rest.size() : rest.find("://") + 3);
+    bool plain_authority = !rest.empty() && rest.find_first_of("/?#@\\") == std::string_view::npos;
+    if (web_scheme && plain_authority && is_loopback_host(host_part(rest))) return std::nullopt;
   }
   return "Origin \"" + std::string(origin) + "\" is not allowed (server.allowed_origins)";
 }

@@ -98,3 +98,23 @@ TEST(IsLoopbackHost, KnowsTheLoopbackNames) {
 
 }  // namespace
 }  // namespace mcpedge::mcp
+
+namespace mcpedge::mcp {
+namespace {
+
+// boostorg/url#755: Boost 1.81 reads "http://127.0.0.1.evil.com" as host 127.0.0.1 plus a path.
+// An Origin is scheme://host[:port] and nothing else (RFC 6454 §7), so it is read as exactly that.
+TEST(OriginPolicy, LoopbackListenerRefusesAnOriginWhoseHostOnlyBeginsWithALoopbackAddress) {
+  OriginPolicy policy(config::ServerConfig{}, true);
+  EXPECT_TRUE(policy.check(request("127.0.0.1:8080", "http://127.0.0.1.evil.com")));
+  EXPECT_TRUE(policy.check(request("127.0.0.1:8080", "http://127.0.0.1.evil.com:8080")));
+  EXPECT_TRUE(policy.check(request("127.0.0.1:8080", "http://localhost.evil.com")));
+  EXPECT_TRUE(policy.check(request("127.0.0.1:8080", "http://127.0.0.1/path")));
+  EXPECT_TRUE(policy.check(request("127.0.0.1:8080", "http://user@127.0.0.1")));
+  EXPECT_FALSE(policy.check(request("127.0.0.1:8080", "http://127.0.0.1:9999")));
+  EXPECT_FALSE(policy.check(request("127.0.0.1:8080", "http://[::1]:9999")));
+  EXPECT_FALSE(policy.check(request("127.0.0.1:8080", "https://localhost")));
+}
+
+}  // namespace
+}  // namespace mcpedge::mcp
