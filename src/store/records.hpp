@@ -1,0 +1,97 @@
+// What the store keeps: consent decisions, refresh-token families, upstream credentials,
+// revocations and personal access tokens. Times are unix seconds; secrets arrive hashed or sealed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace mcpedge::store {
+
+using UnixTime = std::int64_t;  // seconds since the epoch; a value expires when now >= expires_at
+
+// A user's decision to let a client act for them, remembered per (subject, client_id).
+struct Consent {
+  std::string subject;
+  std::string client_id;
+  std::string client_name;
+  std::string redirect_uri;
+  std::string scopes;  // space-delimited, as in OAuth's `scope` parameter
+  UnixTime granted_at = 0;
+  // Kept by the store: set by touch_consent, preserved when the consent is saved again.
+  std::optional<UnixTime> first_used;
+  std::optional<UnixTime> last_used;
+};
+
+// One refresh token of a family. A family starts at the authorization_code grant and continues
+// through every rotation; subject, client and org are the family's and never change.
+struct RefreshTokenRecord {
+  std::string token_hash;  // hash of the random token; the store never sees the token itself
+  std::string family_id;
+  std::string subject;
+  std::string client_id;
+  std::optional<std::string> org;
+  std::string scopes;  // may narrow at each refresh (RFC 6749 §6)
+  UnixTime issued_at = 0;
+  UnixTime expires_at = 0;
+};
+
+// Where a token stands in its family (OAuth 2.1 §4.3.1 rotation with one step of grace).
+enum class RefreshTokenState {
+  current,     // the newest token: it rotates
+  previous,    // the token the current one replaced: still rotates until the current one is first used
+  superseded,  // presenting it again is reuse, which revokes the family
+  revoked,     // the family is revoked
+};
+
+struct RefreshToken {
+  RefreshTokenRecord record;
+  RefreshTokenState state = RefreshTokenState::current;
+};
+
+enum class RotationOutcome {
+  rotated,           // the current token was presented; the new record is now current
+  rotated_in_grace,  // the previous token was presented (the client lost the last answer); the unused
+                     // current token is superseded and the new record is now current
+  reuse_detected,    // a superseded token was presented: the whole family is now revoked
+  expired,
+  revoked,
+  unknown,
+};
+
+struct Rotation {
+  RotationOutcome outcome = RotationOutcome::unknown;
+  std::optional<RefreshTokenRecord> presented;  // the token that was presented, unless unknown
+};
+
+// An upstream credential (IdP tokens, minted API key), sealed by the caller (Purpose::at_rest).
+struct UpstreamCredential {
+  std::string key;
+  std::string ciphertext;
+  UnixTime expires_at = 0;
+};
+
+// What a revocation entry names; the id is the item's own (client_id, session hash, grant id).
+enum class RevocationKind { client, session, grant };
+
+struct PersonalAccessToken {
+  std::string id;
+  std::string token_hash;
+  std::string subject;
+  std::string name;
+  UnixTime created_at = 0;
+  std::optional<UnixTime> expires_at;  // none: valid until revoked
+  std::optional<UnixTime> last_used;   // kept by the store: set by touch_personal_token
+
+  bool expired_at(UnixTime now) const { return expires_at && now >= *expires_at; }
+};
+
+// What prune_expired removed.
+struct Pruned {
+  std::int64_t used_codes = 0;
+  std::int64_t revocations = 0;
+  std::int64_t upstream_credentials = 0;
+  std::int64_t refresh_tokens = 0;
+};
+
+}  // namespace mcpedge::store

@@ -1,0 +1,119 @@
+// One SQLite connection with its cache of prepared statements; used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace mcpedge::store::sqlite {
+
+// A failed SQLite call. Thrown only on the database thread and turned into a StoreError by
+// SqliteStore::run before the caller resumes: it never crosses the Store interface.
+class SqliteFailure : public std::runtime_error {
+ public:
+  SqliteFailure(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  int code() const { return code_; }  // the primary result code (SQLITE_BUSY, SQLITE_CONSTRAINT, ...)
+
+ private:
+  int code_;
+};
+
+// Bytes stored as a BLOB (hashes, ciphertext) rather than TEXT.
+struct Blob {
+  std::string_view bytes;
+};
+
+// A prepared statement borrowed from the connection's cache; reset and unbound when it goes out
+// of scope. Parameters are positional (?1, ?2, ...); columns count from 0.
+class Statement {
+ public:
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  Statement(Statement&& other) noexcept : stmt_(std::exchange(other.stmt_, nullptr)) {}
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement& operator=(Statement&&) = delete;
+  ~Statement();
+
+  void bind(int index, std::int64_t value);
+  void bind(int index, std::string_view text);
+  void bind(int index, const std::string& text) { bind(index, std::string_view(text)); }
+  void bind(int index, const char* text) { bind(index, std::string_view(text)); }
+  void bind(int index, Blob blob);
+  void bind(int index, std::nullptr_t);
+  void bind(int index, const std::optional<std::string>& text);
+  void bind(int index, const std::optional<std::int64_t>& value);
+
+  // Binds every argument in order to ?1, ?2, ...
+  template <class... Args>
+  Statement& bind_all(const Args&... args) {
+    int index = 0;
+    (bind(++index, args), ...);
+    return *this;
+  }
+
+  bool step();  // true while there is a row
+  void run();   // runs a statement that returns no rows
+
+  std::int64_t int64(int column) const;
+  std::optional<std::int64_t> optional_int64(int column) const;
+  std::string text(int column) const;
+  std::optional<std::string> optional_text(int column) const;
+  std::string blob(int column) const;
+
+ private:
+  bool is_null(int column) const;
+
+  sqlite3_stmt* stmt_;
+};
+
+class Connection {
+ public:
+  // Opens (creating, owner-only) the file; WAL, synchronous=FULL, busy timeout, foreign keys.
+  explicit Connection(const std::filesystem::path& file);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Prepared once per SQL text and kept (SQLITE_PREPARE_PERSISTENT).
+  Statement prepare(std::string_view sql);
+  // SQL without parameters (schema scripts, BEGIN/COMMIT); may hold several statements.
+  void exec(const char* sql);
+  std::int64_t changes() const;
+
+  // Runs fn inside BEGIN IMMEDIATE ... COMMIT (the write lock is taken up front, so two
+  // connections never deadlock upgrading a read); rolls back and rethrows if fn throws.
+  template <class F>
+  auto transaction(F&& fn) -> std::invoke_result_t<F&> {
+    exec("BEGIN IMMEDIATE");
+    try {
+      if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
+        fn();
+        exec("COMMIT");
+      } else {
+        auto result = fn();
+        exec("COMMIT");
+        return result;
+      }
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  }
+
+ private:
+  void rollback() noexcept;
+
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace mcpedge::store::sqlite

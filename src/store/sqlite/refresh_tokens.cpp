@@ -1,0 +1,161 @@
+// Refresh-token families: issue, rotation with one step of grace, reuse detection, revocation.
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace mcpedge::store::sqlite {
+
+namespace {
+
+constexpr const char* k_find =
+    "SELECT t.token_hash, t.family_id, f.subject, f.client_id, f.org, t.scopes, t.issued_at, t.expires_at,"
+    " t.state, f.revoked"
+    " FROM refresh_tokens t JOIN refresh_families f ON f.family_id = t.family_id WHERE t.token_hash = ?1";
+
+std::optional<RefreshToken> find_token(Connection& db, const std::string& token_hash) {
+  auto query = db.prepare(k_find);
+  query.bind_all(Blob{token_hash});
+  if (!query.step()) return std::nullopt;
+  RefreshToken token;
+  auto& r = token.record;
+  r.token_hash = query.blob(0);
+  r.family_id = query.text(1);
+  r.subject = query.text(2);
+  r.client_id = query.text(3);
+  r.org = query.optional_text(4);
+  r.scopes = query.text(5);
+  r.issued_at = query.int64(6);
+  r.expires_at = query.int64(7);
+  const std::string state = query.text(8);
+  if (query.int64(9) != 0) {
+    token.state = RefreshTokenState::revoked;
+  } else if (state == "current") {
+    token.state = RefreshTokenState::current;
+  } else if (state == "previous") {
+    token.state = RefreshTokenState::previous;
+  } else {
+    token.state = RefreshTokenState::superseded;
+  }
+  return token;
+}
+
+void insert_current(Connection& db, const RefreshTokenRecord& r) {
+  auto insert = db.prepare(
+      "INSERT INTO refresh_tokens (token_hash, family_id, scopes, issued_at, expires_at, state)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, 'current')");
+  insert.bind_all(Blob{r.token_hash}, r.family_id, r.scopes, r.issued_at, r.expires_at);
+  insert.run();
+}
+
+// Moves every token of the family in state `from` to state `to`.
+void demote(Connection& db, const std::string& family_id, const char* from, const char* to) {
+  auto update = db.prepare("UPDATE refresh_tokens SET state = ?3 WHERE family_id = ?1 AND state = ?2");
+  update.bind_all(family_id, from, to);
+  update.run();
+}
+
+void mark_previous(Connection& db, const std::string& token_hash) {
+  auto update = db.prepare("UPDATE refresh_tokens SET state = 'previous' WHERE token_hash = ?1");
+  update.bind_all(Blob{token_hash});
+  update.run();
+}
+
+bool revoke_family(Connection& db, const std::string& family_id) {
+  auto update = db.prepare("UPDATE refresh_families SET revoked = 1 WHERE family_id = ?1 AND revoked = 0");
+  update.bind_all(family_id);
+  update.run();
+  return db.changes() > 0;
+}
+
+bool same_family(const RefreshTokenRecord& a, const RefreshTokenRecord& b) {
+  return a.family_id == b.family_id && a.subject == b.subject && a.client_id == b.client_id && a.org == b.org;
+}
+
+// The state machine, inside one write transaction. Checks run in this order: unknown, revoked,
+// expired (an expired token is refused without revoking anything, even if superseded: it can no
+// longer be used by anyone), then the token's place in its family.
+Result<Rotation> rotate(Connection& db, const std::string& old_hash, const RefreshTokenRecord& next, UnixTime now) {
+  auto found = find_token(db, old_hash);
+  if (!found) return Rotation{RotationOutcome::unknown, std::nullopt};
+  Rotation rotation{RotationOutcome::unknown, found->record};
+  const auto& family_id = found->record.family_id;
+  if (found->state == RefreshTokenState::revoked) {
+    rotation.outcome = RotationOutcome::revoked;
+    return rotation;
+  }
+  if (now >= found->record.expires_at) {
+    rotation.outcome = RotationOutcome::expired;
+    return rotation;
+  }
+  if (found->state == RefreshTokenState::superseded) {
+    // OAuth 2.1 §4.3.1: a token presented twice means two parties hold it; revoke the family.
+    revoke_family(db, family_id);
+    rotation.outcome = RotationOutcome::reuse_detected;
+    return rotation;
+  }
+  if (!same_family(found->record, next)) {
+    return Unexpected{StoreError{StoreError::Code::invalid_argument,
+                                 "store: rotate refresh token: the new token must continue family \"" + family_id +
+                                     "\" with the same subject, client and org"}};
+  }
+  if (found->state == RefreshTokenState::current) {
+    // The current token is used: the one before it has lost its grace.
+    demote(db, family_id, "previous", "superseded");
+    mark_previous(db, old_hash);
+    rotation.outcome = RotationOutcome::rotated;
+  } else {
+    // The previous token again: its successor was never used (the client lost the answer), so the
+    // successor is discarded and the previous token keeps its grace until the new one is used.
+    demote(db, family_id, "current", "superseded");
+    rotation.outcome = RotationOutcome::rotated_in_grace;
+  }
+  insert_current(db, next);
+  return rotation;
+}
+
+}  // namespace
+
+asio::awaitable<Result<Done>> SqliteStore::issue_refresh_token(RefreshTokenRecord record) {
+  auto fn = [&record](Connection& db) {
+    auto issue = [&] {
+      auto family =
+          db.prepare("INSERT INTO refresh_families (family_id, subject, client_id, org) VALUES (?1, ?2, ?3, ?4)");
+      family.bind_all(record.family_id, record.subject, record.client_id, record.org);
+      family.run();
+      insert_current(db, record);
+      return Done{};
+    };
+    return db.transaction(issue);
+  };
+  co_return co_await run("issue refresh token", fn);
+}
+
+asio::awaitable<Result<Rotation>> SqliteStore::rotate_refresh_token(std::string old_hash, RefreshTokenRecord next,
+                                                                    UnixTime now) {
+  auto fn = [&](Connection& db) {
+    auto step = [&] { return rotate(db, old_hash, next, now); };
+    return db.transaction(step);
+  };
+  co_return co_await run("rotate refresh token", fn);
+}
+
+asio::awaitable<Result<bool>> SqliteStore::revoke_refresh_family(std::string family_id) {
+  auto fn = [&family_id](Connection& db) { return revoke_family(db, family_id); };
+  co_return co_await run("revoke refresh-token family", fn);
+}
+
+asio::awaitable<Result<std::int64_t>> SqliteStore::revoke_grant(std::string subject, std::string client_id) {
+  auto fn = [&](Connection& db) {
+    auto update =
+        db.prepare("UPDATE refresh_families SET revoked = 1 WHERE subject = ?1 AND client_id = ?2 AND revoked = 0");
+    update.bind_all(subject, client_id);
+    update.run();
+    return db.changes();
+  };
+  co_return co_await run("revoke grant", fn);
+}
+
+asio::awaitable<Result<std::optional<RefreshToken>>> SqliteStore::find_refresh_token(std::string token_hash) {
+  auto fn = [&token_hash](Connection& db) { return find_token(db, token_hash); };
+  co_return co_await run("find refresh token", fn);
+}
+
+}  // namespace mcpedge::store::sqlite

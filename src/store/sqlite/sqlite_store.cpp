@@ -1,0 +1,101 @@
+// Opening the SQLite store, mapping SQLite failures to StoreError, and pruning what expired.
+#include "store/sqlite/sqlite_store.hpp"
+
+#include "store/sqlite/migrations.hpp"
+
+#include <sqlite3.h>
+
+#include <future>
+
+namespace mcpedge::store::sqlite {
+
+namespace {
+
+StoreError::Code classify(int sqlite_code) {
+  switch (sqlite_code) {
+    case SQLITE_CONSTRAINT:
+      return StoreError::Code::conflict;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return StoreError::Code::corrupt;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_PROTOCOL:
+    case SQLITE_NOMEM:
+      return StoreError::Code::unavailable;
+    default:
+      return StoreError::Code::internal;
+  }
+}
+
+}  // namespace
+
+StoreError to_store_error(const char* operation, const SqliteFailure& failure) {
+  return StoreError{classify(failure.code()), std::string("store: ") + operation + ": " + failure.what()};
+}
+
+StoreError to_store_error(const char* operation, const std::exception& failure) {
+  return StoreError{StoreError::Code::internal, std::string("store: ") + operation + ": " + failure.what()};
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file) {
+  std::unique_ptr<SqliteStore> store(new SqliteStore());
+  store->file_ = file;
+  // The connection is opened, migrated and used on the pool thread only.
+  std::promise<Result<Done>> opened;
+  auto ready = opened.get_future();
+  SqliteStore* self = store.get();
+  auto open_on_pool = [self, &opened] {
+    try {
+      self->db_ = std::make_unique<Connection>(self->file_);
+    } catch (const SqliteFailure& e) {
+      opened.set_value(Unexpected{StoreError{classify(e.code()), e.what()}});
+      return;
+    }
+    opened.set_value(migrate(*self->db_, schema_migrations()));
+  };
+  asio::post(store->pool_, open_on_pool);
+  auto result = ready.get();
+  if (!result) {
+    StoreError error = std::move(result.error());
+    error.message = "store: " + file.string() + ": " + error.message;
+    return Unexpected{std::move(error)};
+  }
+  return store;
+}
+
+SqliteStore::~SqliteStore() {
+  pool_.join();  // let queued operations finish; afterwards no other thread touches the connection
+}
+
+asio::awaitable<Result<Pruned>> SqliteStore::prune_expired(UnixTime now) {
+  auto fn = [now](Connection& db) {
+    auto prune = [&] {
+      auto remove = [&](const char* sql) {
+        auto statement = db.prepare(sql);
+        statement.bind_all(now);
+        statement.run();
+        return db.changes();
+      };
+      Pruned pruned;
+      pruned.used_codes = remove("DELETE FROM used_codes WHERE expires_at <= ?1");
+      pruned.revocations = remove("DELETE FROM revocations WHERE expires_at <= ?1");
+      pruned.upstream_credentials = remove("DELETE FROM upstream_credentials WHERE expires_at <= ?1");
+      pruned.refresh_tokens = remove("DELETE FROM refresh_tokens WHERE expires_at <= ?1");
+      auto orphans = db.prepare(
+          "DELETE FROM refresh_families WHERE NOT EXISTS"
+          " (SELECT 1 FROM refresh_tokens t WHERE t.family_id = refresh_families.family_id)");
+      orphans.run();
+      return pruned;
+    };
+    return db.transaction(prune);
+  };
+  co_return co_await run("prune expired entries", fn);
+}
+
+}  // namespace mcpedge::store::sqlite

@@ -1,0 +1,106 @@
+// The Store on one SQLite file (WAL): one connection on its own thread, awaited from any loop.
+#pragma once
+
+#include "store/sqlite/connection.hpp"
+#include "store/store.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <type_traits>
+
+namespace mcpedge::store::sqlite {
+
+// Turns a failure on the database thread into the caller's StoreError, naming the operation.
+StoreError to_store_error(const char* operation, const SqliteFailure& failure);
+StoreError to_store_error(const char* operation, const std::exception& failure);
+
+template <class T>
+struct ResultOf {
+  using type = T;
+};
+template <class T>
+struct ResultOf<Result<T>> {
+  using type = T;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating) the file and applies the migrations, on the store's own thread; blocks the
+  // caller, so call it at start-up. The directory must exist.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& file);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  asio::awaitable<Result<Done>> save_consent(Consent consent) override;
+  asio::awaitable<Result<std::optional<Consent>>> find_consent(std::string subject, std::string client_id) override;
+  asio::awaitable<Result<std::vector<Consent>>> list_consents(std::string subject) override;
+  asio::awaitable<Result<bool>> touch_consent(std::string subject, std::string client_id, UnixTime now) override;
+  asio::awaitable<Result<bool>> delete_consent(std::string subject, std::string client_id) override;
+
+  asio::awaitable<Result<bool>> mark_code_used(std::string code_hash, UnixTime expires_at, UnixTime now) override;
+
+  asio::awaitable<Result<Done>> issue_refresh_token(RefreshTokenRecord record) override;
+  asio::awaitable<Result<Rotation>> rotate_refresh_token(std::string old_hash, RefreshTokenRecord next,
+                                                         UnixTime now) override;
+  asio::awaitable<Result<bool>> revoke_refresh_family(std::string family_id) override;
+  asio::awaitable<Result<std::int64_t>> revoke_grant(std::string subject, std::string client_id) override;
+  asio::awaitable<Result<std::optional<RefreshToken>>> find_refresh_token(std::string token_hash) override;
+
+  asio::awaitable<Result<Done>> put_upstream_credential(std::string key, std::string ciphertext,
+                                                        UnixTime expires_at) override;
+  asio::awaitable<Result<std::optional<UpstreamCredential>>> get_upstream_credential(std::string key) override;
+  asio::awaitable<Result<bool>> remove_upstream_credential(std::string key) override;
+
+  asio::awaitable<Result<Done>> revoke(RevocationKind kind, std::string id, UnixTime expires_at) override;
+  asio::awaitable<Result<bool>> is_revoked(RevocationKind kind, std::string id) override;
+
+  asio::awaitable<Result<Done>> create_personal_token(PersonalAccessToken token) override;
+  asio::awaitable<Result<std::optional<PersonalAccessToken>>> find_personal_token_by_hash(
+      std::string token_hash) override;
+  asio::awaitable<Result<std::vector<PersonalAccessToken>>> list_personal_tokens(std::string subject) override;
+  asio::awaitable<Result<bool>> revoke_personal_token(std::string id, std::string subject) override;
+  asio::awaitable<Result<bool>> touch_personal_token(std::string id, UnixTime now) override;
+
+  asio::awaitable<Result<Pruned>> prune_expired(UnixTime now) override;
+
+ private:
+  SqliteStore() = default;
+
+  // Runs fn(Connection&) on the store's thread and resumes the caller on its own executor with
+  // fn's value (fn may also return a Result of it). `operation` names it in errors.
+  template <class F, class R = typename ResultOf<std::invoke_result_t<F&, Connection&>>::type>
+  asio::awaitable<Result<R>> run(const char* operation, F fn) {
+    auto home = co_await asio::this_coro::executor;
+    // A bare post(pool, use_awaitable) would resume on `home` (a completion runs on the token's
+    // associated executor), so the token itself is bound to the pool, and then to home.
+    auto to_pool = asio::bind_executor(pool_.get_executor(), asio::use_awaitable);
+    co_await asio::post(to_pool);
+    std::optional<Result<R>> result;
+    try {
+      result.emplace(fn(*db_));
+    } catch (const SqliteFailure& e) {
+      result.emplace(Unexpected{to_store_error(operation, e)});
+    } catch (const std::exception& e) {
+      result.emplace(Unexpected{to_store_error(operation, e)});
+    }
+    auto to_home = asio::bind_executor(home, asio::use_awaitable);
+    co_await asio::post(to_home);
+    co_return std::move(*result);
+  }
+
+  std::filesystem::path file_;
+  std::unique_ptr<Connection> db_;
+  asio::thread_pool pool_{1};  // declared last: joined before the connection closes
+};
+
+}  // namespace mcpedge::store::sqlite

@@ -1,0 +1,69 @@
+// Durability: a write that returned survives the process being killed right after (kill -9).
+#include "store_fixture.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+
+namespace mcpedge::store::testing {
+namespace {
+
+// Child exit codes, so the parent can tell a failed write from the expected SIGKILL.
+constexpr int k_open_failed = 2;
+constexpr int k_write_failed = 3;
+constexpr int k_not_killed = 4;
+
+asio::awaitable<void> write_then_die(Store& store) {
+  Consent consent{"alice", "client-1", "Client", "https://c.example/cb", "read", 100};
+  auto saved = co_await store.save_consent(consent);
+  auto marked = co_await store.mark_code_used(hash("code-1"), 160, 100);
+  RefreshTokenRecord first{hash("t0"), "family-1", "alice", "client-1", std::nullopt, "read", 100, 1100};
+  auto issued = co_await store.issue_refresh_token(first);
+  RefreshTokenRecord second{hash("t1"), "family-1", "alice", "client-1", std::nullopt, "read", 200, 1200};
+  auto rotated = co_await store.rotate_refresh_token(hash("t0"), second, 200);
+  const bool all_written =
+      saved && marked && *marked && issued && rotated && rotated->outcome == RotationOutcome::rotated;
+  if (!all_written) ::_exit(k_write_failed);
+  // Right after the last awaited write returned: no destructor, no checkpoint, no clean close.
+  std::raise(SIGKILL);
+}
+
+void run_child(const std::filesystem::path& file) {
+  auto opened = SqliteStore::open(file);
+  if (!opened) ::_exit(k_open_failed);
+  asio::io_context loop;
+  asio::co_spawn(loop, write_then_die(**opened), asio::detached);
+  loop.run();
+  ::_exit(k_not_killed);
+}
+
+TEST(Durability, WritesThatReturnedSurviveKill9) {
+  TempDir dir;
+  const auto file = dir.path() / "store.db";
+  const pid_t child = ::fork();
+  ASSERT_NE(child, -1);
+  if (child == 0) run_child(file);  // never returns
+
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  ASSERT_EQ(WTERMSIG(status), SIGKILL);
+
+  auto opened = SqliteStore::open(file);
+  ASSERT_TRUE(opened) << opened.error().message;
+  Store& store = **opened;
+  auto consent = ok(sync(store.find_consent("alice", "client-1")));
+  ASSERT_TRUE(consent);
+  EXPECT_EQ(consent->redirect_uri, "https://c.example/cb");
+  EXPECT_FALSE(ok(sync(store.mark_code_used(hash("code-1"), 160, 110))));  // still a replay
+  auto previous = ok(sync(store.find_refresh_token(hash("t0"))));
+  ASSERT_TRUE(previous);
+  EXPECT_EQ(previous->state, RefreshTokenState::previous);
+  auto current = ok(sync(store.find_refresh_token(hash("t1"))));
+  ASSERT_TRUE(current);
+  EXPECT_EQ(current->state, RefreshTokenState::current);
+}
+
+}  // namespace
+}  // namespace mcpedge::store::testing

@@ -1,0 +1,87 @@
+// Migrations: a fresh database gets them all, re-opening is idempotent, a newer database is refused.
+#include "store/sqlite/migrations.hpp"
+
+#include "store_fixture.hpp"
+
+#include <array>
+
+namespace mcpedge::store::testing {
+namespace {
+
+using sqlite::Connection;
+using sqlite::migrate;
+using sqlite::Migration;
+using sqlite::schema_migrations;
+
+TEST_F(StoreTest, FreshDatabaseRecordsEveryMigration) {
+  RawDb raw(file());
+  EXPECT_EQ(raw.scalar("SELECT count(*) FROM schema_migrations"), std::to_string(schema_migrations().size()));
+  EXPECT_EQ(raw.scalar("SELECT max(id) FROM schema_migrations"), std::to_string(schema_migrations().back().id));
+  EXPECT_EQ(raw.scalar("SELECT name FROM sqlite_master WHERE name = 'refresh_tokens'"), "refresh_tokens");
+}
+
+TEST_F(StoreTest, ReopeningKeepsDataAndAppliesNothingTwice) {
+  Consent consent{"alice", "client-1", "Client", "https://c.example/cb", "read", 100};
+  ok(sync(store().save_consent(consent)));
+  const std::string applied_at =
+      RawDb(file()).scalar("SELECT group_concat(id || ':' || applied_at) FROM schema_migrations");
+  reopen();
+  reopen();
+  RawDb raw(file());
+  EXPECT_EQ(raw.scalar("SELECT group_concat(id || ':' || applied_at) FROM schema_migrations"), applied_at);
+  EXPECT_TRUE(ok(sync(store().find_consent("alice", "client-1"))).has_value());
+}
+
+TEST_F(StoreTest, DatabaseFromANewerVersionIsRefused) {
+  store_.reset();
+  RawDb(file()).exec("INSERT INTO schema_migrations (id, name, applied_at) VALUES (999, 'from the future', 0)");
+  auto opened = SqliteStore::open(file());
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().code, StoreError::Code::schema_too_new);
+  const auto& message = opened.error().message;
+  EXPECT_NE(message.find(file().string()), std::string::npos) << message;
+  EXPECT_NE(message.find("newer mcpedge"), std::string::npos) << message;
+  EXPECT_NE(message.find("999 (\"from the future\")"), std::string::npos) << message;
+}
+
+TEST(Migrations, EachIsAppliedOnceInOrder) {
+  TempDir dir;
+  Connection db(dir.path() / "m.db");
+  // Re-running either script would fail (the table exists), so a second pass proves idempotence.
+  const std::array list{Migration{1, "create a", "CREATE TABLE a (x INTEGER)"},
+                        Migration{2, "fill a", "INSERT INTO a (x) VALUES (42)"}};
+  ASSERT_TRUE(migrate(db, list));
+  ASSERT_TRUE(migrate(db, list));
+  RawDb raw(dir.path() / "m.db");
+  EXPECT_EQ(raw.scalar("SELECT group_concat(x) FROM a"), "42");
+  EXPECT_EQ(raw.scalar("SELECT group_concat(id) FROM (SELECT id FROM schema_migrations ORDER BY id)"), "1,2");
+}
+
+TEST(Migrations, AFailingMigrationIsRolledBackAndNotRecorded) {
+  TempDir dir;
+  Connection db(dir.path() / "m.db");
+  const std::array list{Migration{1, "create a", "CREATE TABLE a (x INTEGER)"},
+                        Migration{2, "half done", "CREATE TABLE b (x INTEGER); INSERT INTO missing VALUES (1)"}};
+  auto migrated = migrate(db, list);
+  ASSERT_FALSE(migrated);
+  EXPECT_EQ(migrated.error().code, StoreError::Code::migration_failed);
+  EXPECT_NE(migrated.error().message.find("2 (\"half done\")"), std::string::npos) << migrated.error().message;
+  RawDb raw(dir.path() / "m.db");
+  EXPECT_EQ(raw.scalar("SELECT group_concat(id) FROM schema_migrations"), "1");
+  EXPECT_EQ(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'b'"), "0");
+}
+
+TEST(Migrations, AnOlderBuildRefusesTheNewerSchema) {
+  TempDir dir;
+  Connection db(dir.path() / "m.db");
+  const std::array newer{Migration{1, "one", "CREATE TABLE a (x)"}, Migration{2, "two", "CREATE TABLE b (x)"}};
+  const std::array older{Migration{1, "one", "CREATE TABLE a (x)"}};
+  ASSERT_TRUE(migrate(db, newer));
+  auto refused = migrate(db, older);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, StoreError::Code::schema_too_new);
+  EXPECT_NE(refused.error().message.find("knows migrations up to 1"), std::string::npos) << refused.error().message;
+}
+
+}  // namespace
+}  // namespace mcpedge::store::testing

@@ -1,0 +1,132 @@
+// Shared by the store tests: a fresh directory and SQLite store per test, and a way to await.
+#pragma once
+
+#include "crypto/encoding.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+namespace mcpedge::store::testing {
+
+namespace asio = boost::asio;
+using sqlite::SqliteStore;
+
+// A fresh directory under the system temp dir, removed with the object.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("mcpedge-store-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// co_spawn needs a default-constructible value (Result has none): carry it in an optional.
+template <class T>
+asio::awaitable<std::optional<T>> in_optional(asio::awaitable<T> op) {
+  co_return co_await std::move(op);
+}
+
+// Runs one operation to completion on a fresh event loop on this thread.
+template <class T>
+T sync(asio::awaitable<T> op) {
+  asio::io_context loop;
+  auto result = asio::co_spawn(loop, in_optional(std::move(op)), asio::use_future);
+  loop.run();
+  return std::move(*result.get());
+}
+
+// The value of a successful operation; fails the test (by throwing) with the store's message.
+template <class T>
+T ok(Result<T> result) {
+  if (!result) throw std::runtime_error("unexpected store error: " + result.error().message);
+  return std::move(result).value();
+}
+
+// What callers store: a hash of the secret, 32 raw bytes (NULs included).
+inline std::string hash(std::string_view secret) { return crypto::sha256(secret); }
+
+// A second, raw connection to the same file, for what the Store deliberately does not expose.
+class RawDb {
+ public:
+  explicit RawDb(const std::filesystem::path& file) {
+    if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("cannot open " + file.string());
+    sqlite3_busy_timeout(db_, 5000);
+  }
+  ~RawDb() { sqlite3_close_v2(db_); }
+  RawDb(const RawDb&) = delete;
+  RawDb& operator=(const RawDb&) = delete;
+
+  void exec(const std::string& sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error ? error : "?";
+      sqlite3_free(error);
+      throw std::runtime_error(sql + ": " + message);
+    }
+  }
+  // The first column of the first row as text ("" when there is no row).
+  std::string scalar(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+      throw std::runtime_error(sql + ": " + sqlite3_errmsg(db_));
+    std::string value;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+      value = text ? text : "";
+    }
+    sqlite3_finalize(stmt);
+    return value;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = open_store(); }
+
+  std::filesystem::path file() const { return dir_.path() / "store.db"; }
+
+  std::unique_ptr<SqliteStore> open_store() {
+    auto opened = SqliteStore::open(file());
+    if (!opened) throw std::runtime_error(opened.error().message);
+    return std::move(opened).value();
+  }
+
+  // Closes and opens the file again, as a restart would.
+  void reopen() {
+    store_.reset();
+    store_ = open_store();
+  }
+
+  Store& store() { return *store_; }
+
+  TempDir dir_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
+}  // namespace mcpedge::store::testing
