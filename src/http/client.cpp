@@ -94,6 +94,7 @@ struct HttpClient::Impl {
     explicit Transfer(asio::io_context& loop) : done(loop) {}
     CURL* easy = nullptr;
     curl_slist* headers = nullptr;
+    curl_slist* resolve = nullptr;
     OutboundResponse response;
     std::size_t limit = 0;
     char error[CURL_ERROR_SIZE] = {};
@@ -223,6 +224,8 @@ struct HttpClient::Impl {
   void release(Transfer& transfer) {
     if (transfer.headers) curl_slist_free_all(transfer.headers);
     transfer.headers = nullptr;
+    if (transfer.resolve) curl_slist_free_all(transfer.resolve);
+    transfer.resolve = nullptr;
     if (transfer.easy) {
       curl_easy_reset(transfer.easy);
       if (idle_easy.size() < 64) {
@@ -311,7 +314,11 @@ asio::awaitable<Expected<OutboundResponse, OutboundError>> HttpClient::fetch(Out
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
   curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // whatever curl can decode
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, request.https_only ? "https" : "http,https");
+  if (!request.resolve_pin.empty()) {
+    transfer->resolve = curl_slist_append(transfer->resolve, request.resolve_pin.c_str());
+    curl_easy_setopt(easy, CURLOPT_RESOLVE, transfer->resolve);
+  }
   if (request.method == "HEAD") {
     curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
   } else if (request.method != "GET") {

@@ -26,6 +26,11 @@ struct OutboundRequest {
   std::chrono::milliseconds connect_timeout{5000};
   // Bytes of body kept; the rest is discarded and `truncated` set on the response.
   std::size_t max_response_bytes = 1 << 20;
+  // CURLOPT_RESOLVE entry "host:port:address[,address]" so the connection goes to addresses the
+  // caller already checked (DNS pinning against rebinding); empty: resolve normally.
+  std::string resolve_pin;
+  // Refuse every scheme but https (CURLOPT_PROTOCOLS_STR "https").
+  bool https_only = false;
 };
 
 struct OutboundResponse {
