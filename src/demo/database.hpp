@@ -1,6 +1,8 @@
 // The sample API's SQLite file: one connection on its own thread, awaited from any event loop.
 #pragma once
 
+#include "store/sqlite/connection.hpp"
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
@@ -8,111 +10,27 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <future>
 #include <memory>
 #include <optional>
-#include <string>
-#include <string_view>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
-
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace mcpedge::demo {
 
 namespace asio = boost::asio;
 
-// One prepared statement borrowed from the connection's cache; reset and unbound when it goes
-// out of scope. Parameters are positional (?1, ?2, ...); columns count from 0.
-class Statement {
- public:
-  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  Statement(Statement&& other) noexcept : stmt_(std::exchange(other.stmt_, nullptr)) {}
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  Statement& operator=(Statement&&) = delete;
-  ~Statement();
-
-  Statement& bind(int index, std::int64_t value);
-  Statement& bind(int index, std::string_view text);
-  Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
-  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
-  Statement& bind(int index, std::nullptr_t);
-  Statement& bind(int index, const std::optional<std::string>& text);
-  Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }
-  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
-
-  // Binds every argument in order to ?1, ?2, ...
-  template <class... Args>
-  Statement& bind_all(const Args&... args) {
-    int index = 0;
-    (bind(++index, args), ...);
-    return *this;
-  }
-
-  // Advances to the next row: true while there is one. Throws std::runtime_error on an error.
-  bool step();
-  // Runs a statement that returns no rows.
-  void run();
-
-  bool is_null(int column) const;
-  std::int64_t int64(int column) const;
-  std::string text(int column) const;
-  std::optional<std::string> optional_text(int column) const;
-  std::optional<std::int64_t> optional_int64(int column) const;
-
- private:
-  sqlite3_stmt* stmt_;
-};
-
-// The connection as seen from the database thread: what `Database::run` hands to its function.
-class Sql {
- public:
-  explicit Sql(sqlite3* db) : db_(db) {}
-  ~Sql();
-  Sql(const Sql&) = delete;
-  Sql& operator=(const Sql&) = delete;
-
-  // A statement prepared once per SQL text and kept (SQLITE_PREPARE_PERSISTENT).
-  Statement prepare(std::string_view sql);
-  // Runs SQL without parameters (schema, pragmas, BEGIN/COMMIT); may hold several statements.
-  void exec(const char* sql);
-  std::int64_t changes() const;
-
-  // Runs fn inside BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows if fn throws.
-  template <class F>
-  auto transaction(F&& fn) -> std::invoke_result_t<F&> {
-    exec("BEGIN IMMEDIATE");
-    try {
-      if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
-        fn();
-        exec("COMMIT");
-      } else {
-        auto result = fn();
-        exec("COMMIT");
-        return result;
-      }
-    } catch (...) {
-      exec("ROLLBACK");
-      throw;
-    }
-  }
-
-  sqlite3* handle() const { return db_; }
-
- private:
-  sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
-};
+// The shared SQLite connection (store layer), as the sample API's handlers see it on the
+// database thread.
+using store::sqlite::Statement;
+using Sql = store::sqlite::Connection;
 
 class Database {
  public:
-  // Opens (creating) the file in WAL mode. Throws std::runtime_error naming the file on failure.
+  // Opens (creating) the file with the store's settings: WAL, synchronous=FULL, foreign keys,
+  // owner-only. Throws std::runtime_error naming the file on failure.
   static std::unique_ptr<Database> open(const std::filesystem::path& file);
   ~Database();
   Database(const Database&) = delete;
@@ -159,10 +77,9 @@ class Database {
   }
 
  private:
-  Database(std::filesystem::path file, sqlite3* db);
+  explicit Database(std::filesystem::path file) : file_(std::move(file)) {}
 
   std::filesystem::path file_;
-  sqlite3* db_;
   std::unique_ptr<Sql> sql_;
   asio::thread_pool pool_{1};
 };

@@ -1,4 +1,4 @@
-// SQLite plumbing for the store: opening with the durability settings, statements, transactions.
+// SQLite plumbing for the store and the sample API: a durable connection, statements, transactions.
 #include "store/sqlite/connection.hpp"
 
 #include <fcntl.h>
@@ -38,28 +38,34 @@ Statement::~Statement() {
   sqlite3_clear_bindings(stmt_);
 }
 
-void Statement::bind(int index, std::int64_t value) { check(stmt_, sqlite3_bind_int64(stmt_, index, value)); }
-
-void Statement::bind(int index, std::string_view text) {
-  check(stmt_, sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+Statement& Statement::bind(int index, std::int64_t value) {
+  check(stmt_, sqlite3_bind_int64(stmt_, index, value));
+  return *this;
 }
 
-void Statement::bind(int index, Blob blob) {
+Statement& Statement::bind(int index, std::string_view text) {
+  check(stmt_, sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  return *this;
+}
+
+Statement& Statement::bind(int index, Blob blob) {
   // A zero-length blob still binds as a BLOB, not NULL: sqlite3_bind_blob64 needs a non-null pointer.
   const void* data = blob.bytes.empty() ? "" : blob.bytes.data();
   check(stmt_, sqlite3_bind_blob64(stmt_, index, data, blob.bytes.size(), SQLITE_TRANSIENT));
+  return *this;
 }
 
-void Statement::bind(int index, std::nullptr_t) { check(stmt_, sqlite3_bind_null(stmt_, index)); }
-
-void Statement::bind(int index, const std::optional<std::string>& text) {
-  if (text) return bind(index, std::string_view(*text));
-  bind(index, nullptr);
+Statement& Statement::bind(int index, std::nullptr_t) {
+  check(stmt_, sqlite3_bind_null(stmt_, index));
+  return *this;
 }
 
-void Statement::bind(int index, const std::optional<std::int64_t>& value) {
-  if (value) return bind(index, *value);
-  bind(index, nullptr);
+Statement& Statement::bind(int index, const std::optional<std::string>& text) {
+  return text ? bind(index, std::string_view(*text)) : bind(index, nullptr);
+}
+
+Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) {
+  return value ? bind(index, *value) : bind(index, nullptr);
 }
 
 bool Statement::step() {

@@ -16,8 +16,8 @@ struct sqlite3_stmt;
 
 namespace mcpedge::store::sqlite {
 
-// A failed SQLite call. Thrown only on the database thread and turned into a StoreError by
-// SqliteStore::run before the caller resumes: it never crosses the Store interface.
+// A failed SQLite call. Thrown only on the database thread: SqliteStore::run turns it into a
+// StoreError, so it never crosses the Store interface; the sample API's Database rethrows it.
 class SqliteFailure : public std::runtime_error {
  public:
   SqliteFailure(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
@@ -43,14 +43,17 @@ class Statement {
   Statement& operator=(Statement&&) = delete;
   ~Statement();
 
-  void bind(int index, std::int64_t value);
-  void bind(int index, std::string_view text);
-  void bind(int index, const std::string& text) { bind(index, std::string_view(text)); }
-  void bind(int index, const char* text) { bind(index, std::string_view(text)); }
-  void bind(int index, Blob blob);
-  void bind(int index, std::nullptr_t);
-  void bind(int index, const std::optional<std::string>& text);
-  void bind(int index, const std::optional<std::int64_t>& value);
+  // Each returns the statement, so a one-off can read `db.prepare(...).bind_all(...).run()`.
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, Blob blob);
+  Statement& bind(int index, std::nullptr_t);
+  Statement& bind(int index, const std::optional<std::string>& text);
+  Statement& bind(int index, const std::optional<std::int64_t>& value);
 
   // Binds every argument in order to ?1, ?2, ...
   template <class... Args>
@@ -63,6 +66,7 @@ class Statement {
   bool step();  // true while there is a row
   void run();   // runs a statement that returns no rows
 
+  bool is_null(int column) const;
   std::int64_t int64(int column) const;
   std::optional<std::int64_t> optional_int64(int column) const;
   std::string text(int column) const;
@@ -70,8 +74,6 @@ class Statement {
   std::string blob(int column) const;
 
  private:
-  bool is_null(int column) const;
-
   sqlite3_stmt* stmt_;
 };
 
