@@ -1,6 +1,8 @@
 // Test fixture: a SampleApi in a fresh temp dir with a fake clock, called through SampleApi::handle.
 #pragma once
 
+#include "../temp_dir.hpp"
+
 #include "demo/sample_api.hpp"
 #include "http/server.hpp"
 
@@ -35,25 +37,10 @@ struct TestReply {
   std::string error() const { return std::string(object().at("error").as_string()); }
 };
 
-// A fresh directory under the system temp dir, removed with the object.
-class TempDir {
+// A fresh directory per test, named after this layer.
+class TempDir : public mcpedge::testing::TempDir {
  public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("mcpedge-demo-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : mcpedge::testing::TempDir("mcpedge-demo-test-") {}
 };
 
 class SampleApiTest : public ::testing::Test {

@@ -1,6 +1,8 @@
 // Shared by the store tests: a fresh directory and SQLite store per test, and a way to await.
 #pragma once
 
+#include "../temp_dir.hpp"
+
 #include "crypto/encoding.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -22,25 +24,10 @@ namespace mcpedge::store::testing {
 namespace asio = boost::asio;
 using sqlite::SqliteStore;
 
-// A fresh directory under the system temp dir, removed with the object.
-class TempDir {
+// A fresh directory per test, named after this layer.
+class TempDir : public mcpedge::testing::TempDir {
  public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("mcpedge-store-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : mcpedge::testing::TempDir("mcpedge-store-test-") {}
 };
 
 // co_spawn needs a default-constructible value (Result has none): carry it in an optional.
