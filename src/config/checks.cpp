@@ -30,7 +30,7 @@ struct UrlParts {
 std::optional<UrlParts> split_url(string_view url) {
   auto sep = url.find("://");
   if (sep == string_view::npos || sep == 0) return std::nullopt;
-  UrlParts parts{lower(url.substr(0, sep)), "", ""};
+  UrlParts parts{ascii_lower(url.substr(0, sep)), "", ""};
   if (!std::isalpha(static_cast<unsigned char>(parts.scheme[0])) ||
       !std::all_of(parts.scheme.begin(), parts.scheme.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
@@ -88,7 +88,7 @@ std::optional<std::string> check_origin(std::string& value, bool http_only) {
     return "must use http or https, got " + quoted(value) + "; write it like " + std::string(example);
   if (auto why = check_authority(parts->authority))
     return quoted(value) + " " + *why + "; write it like " + std::string(example);
-  std::string origin = parts->scheme + "://" + lower(parts->authority);
+  std::string origin = parts->scheme + "://" + ascii_lower(parts->authority);
   if (!parts->rest.empty() && !(http_only && parts->rest == "/"))
     return "must be an origin without a path, got " + quoted(value) + "; write " + quoted(origin);
   value = origin;

@@ -51,7 +51,7 @@ void read_server(Reader& r, const Section& s, ServerConfig& out) {
         if (auto why = check_host(*v))
           r.error(item, *why);
         else
-          out.allowed_hosts.push_back(lower(*v));
+          out.allowed_hosts.push_back(ascii_lower(*v));
       }
     }
   }

@@ -36,12 +36,6 @@ std::string upper(string_view s) {
   return out;
 }
 
-std::string lower(string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string join(const std::vector<std::string>& parts, string_view sep) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -66,7 +60,7 @@ std::optional<std::string> closest(string_view word, const std::vector<std::stri
   std::optional<std::string> best;
   std::size_t best_distance = 3;
   for (const auto& c : candidates) {
-    std::size_t d = edit_distance(lower(word), lower(c));
+    std::size_t d = edit_distance(ascii_lower(word), ascii_lower(c));
     if (d < best_distance && d < std::max<std::size_t>(word.size(), 2)) {
       best = c;
       best_distance = d;

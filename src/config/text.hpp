@@ -1,6 +1,8 @@
 // Text helpers the config reader shares: quoting, case, key paths and "did you mean" hints.
 #pragma once
 
+#include "base/ascii.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -11,7 +13,6 @@ namespace mcpedge::config::detail {
 
 std::string quoted(std::string_view s);
 std::string upper(std::string_view s);
-std::string lower(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
 // Key paths for error messages: "server" + "cache" -> "server.cache", "tools" + 3 -> "tools[3]".

@@ -212,12 +212,6 @@ std::string percent_decode(string_view text, bool plus_is_space) {
   return out;
 }
 
-std::string lower(string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // --- The request as the handlers see it --------------------------------------------------------
 
 // The query's name/value pairs, decoded, in order. Parsed here rather than with Boost.URL: the

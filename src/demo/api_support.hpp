@@ -5,6 +5,8 @@
 #include "demo/database.hpp"
 #include "http/message.hpp"
 
+#include "base/ascii.hpp"
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/json.hpp>
 
@@ -93,7 +95,6 @@ std::string random_bytes(std::size_t n);
 std::string new_id(string_view prefix);
 // RFC 3986 percent-decoding; with `plus_is_space`, '+' is a space (HTML form / query encoding).
 std::string percent_decode(string_view text, bool plus_is_space = false);
-std::string lower(string_view text);
 
 // --- The request as the handlers see it --------------------------------------------------------
 

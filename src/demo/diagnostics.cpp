@@ -70,7 +70,7 @@ asio::awaitable<Reply> diag_echo(Call& c) {
   // Only x-echo-* headers: credentials and everything else stay out of the reply.
   json::object headers;
   for (const auto& field : c.in.request) {
-    std::string name = lower(field.name_string());
+    std::string name = ascii_lower(field.name_string());
     if (name.starts_with("x-echo-")) headers[name] = std::string(field.value());
   }
   co_return reply_json(Status::ok, json::object{{"method", std::string(c.in.request.method_string())},

@@ -43,7 +43,7 @@ std::string token_with(string_view text, char mark) {
 
 // Deterministic: the same prompt always gives the same proposal.
 Proposal propose_workflow(string_view prompt) {
-  const std::string text = lower(prompt);
+  const std::string text = ascii_lower(prompt);
   json::array recognized, steps;
   string_view word;
 

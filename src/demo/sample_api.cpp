@@ -111,7 +111,7 @@ std::optional<std::vector<std::string>> match(string_view pattern, const std::ve
 std::optional<std::string_view> presented_key(const http::Request& req) {
   if (string_view key = http::header(req, "X-API-Key"); !key.empty()) return key;
   string_view auth = http::header(req, http::Field::authorization);
-  if (auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer ") {
+  if (auth.size() > 7 && ascii_lower(auth.substr(0, 7)) == "bearer ") {
     string_view token = auth.substr(7);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     if (!token.empty()) return token;

@@ -1,6 +1,7 @@
 // HttpClient: libcurl's multi-socket API on an Asio loop. curl tells us which sockets to watch
 // and when to wake it; Asio waits on those sockets and timers and hands readiness back to curl.
 #include "http/client.hpp"
+#include "base/ascii.hpp"
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
@@ -262,7 +263,7 @@ struct HttpClient::Impl {
     auto colon = line.find(':');
     if (colon == std::string_view::npos) return n;
     std::string name(line.substr(0, colon));
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    ascii_lower_in_place(name);
     auto value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
     transfer->response.headers.emplace_back(std::move(name), std::string(value));

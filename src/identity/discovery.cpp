@@ -1,5 +1,6 @@
 // The upstream IdP's metadata (OpenID Connect Discovery 1.0 / RFC 8414): where its endpoints are.
 #include "identity/discovery.hpp"
+#include "base/ascii.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
@@ -29,7 +30,7 @@ bool is_loopback(const urls::url_view& url) {
       return url.host_ipv6_address().is_loopback();
     case urls::host_type::name: {
       std::string host = url.host();
-      std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
+      ascii_lower_in_place(host);
       return host == "localhost";
     }
     default:

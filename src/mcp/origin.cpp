@@ -1,5 +1,6 @@
 // OriginPolicy: exact origin matches, plus loopback names for a loopback listener.
 #include "mcp/origin.hpp"
+#include "base/ascii.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
@@ -10,19 +11,13 @@ namespace mcpedge::mcp {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 // "host:port" or "[::1]:port" -> host, lower-cased, brackets kept for IPv6.
 std::string host_part(std::string_view authority) {
   if (!authority.empty() && authority.front() == '[') {
     auto close = authority.find(']');
-    return lower(authority.substr(0, close == std::string_view::npos ? authority.size() : close + 1));
+    return ascii_lower(authority.substr(0, close == std::string_view::npos ? authority.size() : close + 1));
   }
-  return lower(authority.substr(0, authority.find(':')));
+  return ascii_lower(authority.substr(0, authority.find(':')));
 }
 
 }  // namespace
@@ -37,16 +32,16 @@ bool is_loopback_host(std::string_view host) {
 }
 
 OriginPolicy::OriginPolicy(const config::ServerConfig& server, bool loopback) : loopback_(loopback) {
-  if (!server.public_url.empty()) origins_.push_back(lower(server.public_url));
-  for (const auto& o : server.allowed_origins) origins_.push_back(lower(o));
-  for (const auto& h : server.allowed_hosts) hosts_.push_back(lower(h));
+  if (!server.public_url.empty()) origins_.push_back(ascii_lower(server.public_url));
+  for (const auto& o : server.allowed_origins) origins_.push_back(ascii_lower(o));
+  for (const auto& h : server.allowed_hosts) hosts_.push_back(ascii_lower(h));
 }
 
 std::optional<std::string> OriginPolicy::check(const http::Request& request) const {
   std::string_view host = http::header(request, http::Field::host);
   std::string host_name = host_part(host);
   if (!hosts_.empty()) {
-    bool ok = std::find(hosts_.begin(), hosts_.end(), lower(host)) != hosts_.end() ||
+    bool ok = std::find(hosts_.begin(), hosts_.end(), ascii_lower(host)) != hosts_.end() ||
               std::find(hosts_.begin(), hosts_.end(), host_name) != hosts_.end();
     if (!ok) return "Host \"" + std::string(host) + "\" is not served here (server.allowed_hosts)";
   } else if (loopback_ && !host.empty() && !is_loopback_host(host_name)) {
@@ -54,7 +49,7 @@ std::optional<std::string> OriginPolicy::check(const http::Request& request) con
   }
   std::string_view origin = http::header(request, http::Field::origin);
   if (origin.empty()) return std::nullopt;  // non-browser clients send none
-  std::string o = lower(origin);
+  std::string o = ascii_lower(origin);
   if (std::find(origins_.begin(), origins_.end(), o) != origins_.end()) return std::nullopt;
   if (loopback_) {
     // An Origin is scheme://host[:port] and nothing more (RFC 6454 §7). It is read by hand because

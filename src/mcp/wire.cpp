@@ -1,5 +1,6 @@
 // Shared wire helpers for the Streamable HTTP and legacy SSE transports.
 #include "mcp/wire.hpp"
+#include "base/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,19 +8,11 @@
 
 namespace mcpedge::mcp {
 
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string credential_of(const http::Request& request) {
   std::string_view auth = http::header(request, http::Field::authorization);
-  if (auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer ") {
+  if (auth.size() > 7 && ascii_lower(auth.substr(0, 7)) == "bearer ") {
     auto token = auth.substr(7);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     return std::string(token);
@@ -62,14 +55,14 @@ http::Reply preflight(const http::Request& request) {
 }
 
 bool is_json_content_type(std::string_view content_type) {
-  std::string essence = lower(content_type.substr(0, content_type.find(';')));
+  std::string essence = ascii_lower(content_type.substr(0, content_type.find(';')));
   while (!essence.empty() && essence.back() == ' ') essence.pop_back();
   return essence == "application/json";
 }
 
 bool accepts(std::string_view accept, std::string_view media) {
   if (accept.empty()) return true;
-  std::string a = lower(accept);
+  std::string a = ascii_lower(accept);
   std::string type(media.substr(0, media.find('/')));
   std::size_t pos = 0;
   while (pos <= a.size()) {

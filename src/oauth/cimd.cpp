@@ -1,5 +1,6 @@
 // Client ID Metadata Documents: which client_ids are URLs, document validation, caching rules.
 #include "oauth/cimd.hpp"
+#include "base/ascii.hpp"
 
 #include <boost/url/parse.hpp>
 
@@ -15,12 +16,6 @@ namespace mcpedge::oauth {
 namespace json = boost::json;
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -125,7 +120,7 @@ std::chrono::seconds cache_lifetime(const http::HeaderList& headers, std::chrono
         std::string_view directive = trim(rest.substr(0, comma));
         rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
         auto eq = directive.find('=');
-        std::string key = lower(trim(directive.substr(0, eq)));
+        std::string key = ascii_lower(trim(directive.substr(0, eq)));
         std::string_view argument = eq == std::string_view::npos ? std::string_view() : directive.substr(eq + 1);
         if (key == "no-store" || key == "no-cache") return std::chrono::seconds(0);
         // RFC 9111 §4.2.1: an invalid max-age means the response is already stale.

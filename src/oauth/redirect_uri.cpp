@@ -1,5 +1,6 @@
 // Redirect-URI classification for registration and exact matching for authorization requests.
 #include "oauth/redirect_uri.hpp"
+#include "base/ascii.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
@@ -10,12 +11,6 @@
 
 namespace mcpedge::oauth {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 // Schemes a browser resolves itself (in the page, from disk or from memory) or that name a network
 // protocol rather than an application: a redirect there is never "back to the app".
@@ -31,14 +26,14 @@ bool is_loopback_redirect_host(const boost::urls::url_view& url) {
     case boost::urls::host_type::ipv6:
       return url.host_ipv6_address() == boost::urls::ipv6_address::loopback();
     case boost::urls::host_type::name:
-      return lower(url.encoded_host()) == "localhost";
+      return ascii_lower(url.encoded_host()) == "localhost";
     default:
       return false;
   }
 }
 
 bool is_loopback_http(const boost::urls::url_view& url) {
-  return lower(url.scheme()) == "http" && !url.has_userinfo() && is_loopback_redirect_host(url);
+  return ascii_lower(url.scheme()) == "http" && !url.has_userinfo() && is_loopback_redirect_host(url);
 }
 
 // Two loopback URIs that differ at most in their port (RFC 8252 §7.3). Everything else, including
@@ -58,7 +53,7 @@ Expected<RedirectUriKind, std::string> classify_redirect_uri(std::string_view ur
   // RFC 6749 §3.1.2: the redirection endpoint URI must not include a fragment component.
   if (url.has_fragment()) return Unexpected{std::string("must not contain a fragment (#...)")};
   if (url.has_userinfo()) return Unexpected{std::string("must not contain user information (user@host)")};
-  const std::string scheme = lower(url.scheme());
+  const std::string scheme = ascii_lower(url.scheme());
   if (scheme == "https") {
     if (url.encoded_host().empty()) return Unexpected{std::string("has no host")};
     return RedirectUriKind::https;

@@ -1,5 +1,6 @@
 // Catalog::build: compiles schemas, checks x-mcp-header annotations and renders each tool per revision.
 #include "tools/catalog.hpp"
+#include "base/ascii.hpp"
 
 #include "crypto/encoding.hpp"
 
@@ -18,12 +19,6 @@ namespace {
 
 bool is_token_char(unsigned char c) {  // RFC 9110 tchar
   return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
 }
 
 // Annotations derived from the HTTP method unless the config gives them (shared/mcp-spec.md §4).
@@ -162,7 +157,7 @@ Expected<std::shared_ptr<const Catalog>, std::vector<config::ConfigError>> Catal
           fail(key, "\"" + std::string(value) + "\" is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~ only)");
           continue;
         }
-        if (!seen_headers.insert(lower(value)).second) {
+        if (!seen_headers.insert(ascii_lower(value)).second) {
           fail(key, "header \"" + std::string(value) + "\" is used by another property (names are case-insensitive)");
           continue;
         }

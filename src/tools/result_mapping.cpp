@@ -1,5 +1,6 @@
 // Result mapping: media types, multipart parts, schema-checked structured content, actionable errors.
 #include "tools/result_mapping.hpp"
+#include "base/ascii.hpp"
 
 #include "crypto/encoding.hpp"
 
@@ -28,14 +29,14 @@ MediaType parse_media_type(std::string_view header) {
   while (!essence.empty() && std::isspace(static_cast<unsigned char>(essence.back()))) essence.remove_suffix(1);
   while (!essence.empty() && std::isspace(static_cast<unsigned char>(essence.front()))) essence.remove_prefix(1);
   m.type.assign(essence);
-  std::transform(m.type.begin(), m.type.end(), m.type.begin(), [](unsigned char c) { return std::tolower(c); });
+  ascii_lower_in_place(m.type);
   while (semi != std::string_view::npos) {
     auto next = header.find(';', semi + 1);
     std::string_view param =
         header.substr(semi + 1, next == std::string_view::npos ? std::string_view::npos : next - semi - 1);
     while (!param.empty() && param.front() == ' ') param.remove_prefix(1);
     std::string name(param.substr(0, 9));  // RFC 2045 §5.1: parameter names are case-insensitive
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    ascii_lower_in_place(name);
     if (param.size() > 9 && name == "boundary=") {
       std::string_view value = param.substr(9);
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
@@ -135,7 +136,7 @@ std::optional<std::vector<Part>> split_multipart(std::string_view body, const st
       auto colon = line.find(':');
       if (colon != std::string_view::npos) {
         std::string name(line.substr(0, colon));
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        ascii_lower_in_place(name);
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
         if (name == "content-type") part.content_type = value;
