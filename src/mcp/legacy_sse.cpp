@@ -34,15 +34,9 @@ asio::awaitable<http::Reply> LegacySse::stream(http::Incoming& in) {
   }
   std::string credential = credential_of(req);
   if (s_.config.upstream.credential.required && credential.empty()) {
-    http::Reply reply =
-        refusal(http::Status::unauthorized, k_invalid_request,
-                "this server needs a credential: send Authorization: Bearer <token> or X-API-Key: <key>");
-    reply.head.set(http::Field::www_authenticate, "Bearer realm=\"mcpedge\"");
-    co_return reply;
+    co_return credential_required();
   }
-  http::Reply reply = http::make_reply(http::Status::ok, "", "text/event-stream");
-  reply.head.set(http::Field::cache_control, "no-cache");
-  reply.head.set("X-Accel-Buffering", "no");
+  http::Reply reply = sse_head();
   add_cors(reply, req);
   std::string user = user_key_for(credential);
   reply.stream = [this, user](http::SseWriter& writer) -> asio::awaitable<void> {

@@ -39,6 +39,14 @@ void PollRegistry::complete(const std::string& stream_id, std::string response) 
   }
 }
 
+PollRegistry::Attach PollRegistry::peek(const std::string& stream_id, const std::string& user_key) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(stream_id);
+  if (it == entries_.end()) return Attach::unknown;
+  if (it->second.user_key != user_key) return Attach::forbidden;
+  return it->second.response ? Attach::ready : Attach::waiting;
+}
+
 PollRegistry::Attach PollRegistry::attach(const std::string& stream_id, const std::string& user_key,
                                           const std::shared_ptr<http::Mailbox>& mailbox, std::string& out) {
   std::lock_guard lock(mutex_);

@@ -23,6 +23,8 @@ class PollRegistry {
   // Stores the serialized response and hands it to every attached stream.
   void complete(const std::string& stream_id, std::string response);
   // Ready: `out` holds the response. Waiting: it will be pushed into `mailbox`.
+  // The same verdict without registering anything (ready means a response is stored).
+  Attach peek(const std::string& stream_id, const std::string& user_key);
   Attach attach(const std::string& stream_id, const std::string& user_key,
                 const std::shared_ptr<http::Mailbox>& mailbox, std::string& out);
 

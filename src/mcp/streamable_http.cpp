@@ -1,6 +1,7 @@
 // StreamableHttp: POST (JSON or SSE replies, batches for 2025-03-26, sessions, polling), GET, DELETE.
 #include "mcp/streamable_http.hpp"
 
+#include "crypto/random.hpp"
 #include "http/server.hpp"
 #include "http/sse_writer.hpp"
 #include "mcp/era.hpp"
@@ -21,12 +22,10 @@ constexpr int k_session_not_found = -32001;  // TS SDK's code for 404 session an
 
 // A reply as one SSE event [2025-11-25: after a priming event with an id].
 http::Reply sse_reply(std::string body, bool prime, std::chrono::milliseconds retry) {
-  http::Reply reply = http::make_reply(http::Status::ok, "", "text/event-stream");
-  reply.head.set(http::Field::cache_control, "no-cache");
-  reply.head.set("X-Accel-Buffering", "no");
+  http::Reply reply = sse_head();
   reply.stream = [body = std::move(body), prime, retry](http::SseWriter& writer) -> asio::awaitable<void> {
     if (prime) {
-      std::string id = "r" + std::to_string(reinterpret_cast<std::uintptr_t>(&writer) & 0xffffff) + ".0";
+      std::string id = crypto::random_token(12) + ".0";  // unique across streams (transports.mdx#resumability)
       co_await writer.prime(id, retry);
     }
     co_await writer.event(body);
@@ -73,9 +72,7 @@ asio::awaitable<http::Reply> StreamableHttp::post(http::Incoming& in) {
       reply = refusal(http::Status::bad_request, k_parse_error,
                       "Parse error: the body is not valid JSON (" + ec.message() + ")");
     } else if (s_.config.upstream.credential.required && credential.empty()) {
-      reply = refusal(http::Status::unauthorized, k_invalid_request,
-                      "this server needs a credential: send Authorization: Bearer <token> or X-API-Key: <key>");
-      reply.head.set(http::Field::www_authenticate, "Bearer realm=\"mcpedge\"");
+      reply = credential_required();
     } else if (body.is_array()) {
       reply = co_await post_batch(in, body.as_array(), credential);
     } else {
@@ -117,7 +114,7 @@ asio::awaitable<http::Reply> StreamableHttp::post_message(http::Incoming& in, co
       in.worker,
       req};
   std::string_view accept = http::header(req, http::Field::accept);
-  bool sse_ok = accepts(accept, "text/event-stream") && !http::header(req, http::Field::accept).empty();
+  bool sse_ok = !accept.empty() && accepts(accept, "text/event-stream");
   bool json_ok = accepts(accept, "application/json");
 
   if (!ctx.modern && message.method == "tools/call" && sse_ok && ctx.revision >= Revision::v2025_11_25) {
@@ -194,9 +191,7 @@ asio::awaitable<http::Reply> StreamableHttp::poll_call(http::Incoming& in, const
   auto job = run_polled(stream_id, message, request_copy, std::move(call_ctx));
   asio::co_spawn(in.worker.executor(), std::move(job), asio::detached);
 
-  http::Reply reply = http::make_reply(http::Status::ok, "", "text/event-stream");
-  reply.head.set(http::Field::cache_control, "no-cache");
-  reply.head.set("X-Accel-Buffering", "no");
+  http::Reply reply = sse_head();
   auto retry = s_.config.server.sse_retry;
   reply.stream = [this, stream_id, user, poll_after, retry](http::SseWriter& writer) -> asio::awaitable<void> {
     std::string response;
@@ -237,18 +232,13 @@ asio::awaitable<http::Reply> StreamableHttp::get(http::Incoming& in) {
     reply.head.set(http::Field::allow, "POST, DELETE");
   } else {
     auto event = parse_event_id(last_event);
-    std::string response;
     std::string user = user_key_for(credential);
-    auto mailbox_probe = std::shared_ptr<http::Mailbox>();  // attach for real inside the stream
-    PollRegistry::Attach state =
-        event ? s_.polls.attach(event->first, user, mailbox_probe, response) : PollRegistry::Attach::unknown;
+    PollRegistry::Attach state = event ? s_.polls.peek(event->first, user) : PollRegistry::Attach::unknown;
     if (state == PollRegistry::Attach::unknown || state == PollRegistry::Attach::forbidden) {
       reply = refusal(http::Status::not_found, k_invalid_request,
                       "Last-Event-ID \"" + std::string(last_event) + "\" names no stream that can be resumed");
     } else {
-      reply = http::make_reply(http::Status::ok, "", "text/event-stream");
-      reply.head.set(http::Field::cache_control, "no-cache");
-      reply.head.set("X-Accel-Buffering", "no");
+      reply = sse_head();
       auto keepalive = s_.config.server.sse_keepalive;
       reply.stream = [this, stream_id = event->first, user,
                       keepalive](http::SseWriter& writer) -> asio::awaitable<void> {

@@ -32,6 +32,20 @@ http::Reply refusal(http::Status status, int code, std::string message) {
   return rpc_reply(status, error_text(nullptr, RpcError{code, std::move(message), std::nullopt}));
 }
 
+http::Reply sse_head() {
+  http::Reply reply = http::make_reply(http::Status::ok, "", "text/event-stream");
+  reply.head.set(http::Field::cache_control, "no-cache");
+  reply.head.set("X-Accel-Buffering", "no");
+  return reply;
+}
+
+http::Reply credential_required() {
+  http::Reply reply = refusal(http::Status::unauthorized, k_invalid_request,
+                              "this server needs a credential: send Authorization: Bearer <token> or X-API-Key: <key>");
+  reply.head.set(http::Field::www_authenticate, "Bearer realm=\"mcpedge\"");
+  return reply;
+}
+
 void add_cors(http::Reply& reply, const http::Request& request) {
   std::string_view origin = http::header(request, http::Field::origin);
   if (origin.empty()) return;

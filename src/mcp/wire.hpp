@@ -18,6 +18,12 @@ http::Reply rejection_reply(const Rejection& rejection, const json::value& id);
 // A JSON-RPC error with no id, for refusals before a message could be read (e.g. 403, 415).
 http::Reply refusal(http::Status status, int code, std::string message);
 
+// The head of an SSE reply (streamable-http.mdx: no caching, no proxy buffering); the caller sets
+// `stream`.
+http::Reply sse_head();
+// 401 for a request without the credential the config requires.
+http::Reply credential_required();
+
 // Browser-based clients: echo an allowed Origin and expose the headers they must read.
 void add_cors(http::Reply& reply, const http::Request& request);
 // The answer to a CORS preflight (OPTIONS).

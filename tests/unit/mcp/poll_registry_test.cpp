@@ -73,6 +73,16 @@ TEST(PollRegistry, UnknownStreamIsUnknown) {
   EXPECT_EQ(polls.attach("no-such-stream", "user-a", mailbox, out), PollRegistry::Attach::unknown);
 }
 
+TEST(PollRegistry, PeekGivesTheVerdictWithoutRegisteringAWaiter) {
+  PollRegistry polls;
+  std::string id = polls.open("user-a");
+  EXPECT_EQ(polls.peek(id, "user-a"), PollRegistry::Attach::waiting);
+  EXPECT_EQ(polls.peek(id, "user-b"), PollRegistry::Attach::forbidden);
+  EXPECT_EQ(polls.peek("no-such-stream", "user-a"), PollRegistry::Attach::unknown);
+  polls.complete(id, R"({"jsonrpc":"2.0","id":1,"result":{}})");
+  EXPECT_EQ(polls.peek(id, "user-a"), PollRegistry::Attach::ready);
+}
+
 TEST(ParseEventId, SplitsStreamIdAndNumberAtTheLastDot) {
   EXPECT_EQ(parse_event_id("abc.1"), (std::pair<std::string, int>{"abc", 1}));
   EXPECT_EQ(parse_event_id("a.b.12"), (std::pair<std::string, int>{"a.b", 12}));
