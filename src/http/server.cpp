@@ -161,7 +161,7 @@ asio::awaitable<void> Connection::run() {
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream_.close();
-  worker_.connections_.erase(this);
+  worker_.connection_closed(this);
 }
 
 asio::awaitable<bool> Connection::write_reply(Reply& reply, bool keep_alive) {
@@ -243,6 +243,19 @@ void Worker::begin_drain() {
   }
   for (auto* connection : connections_) connection->close_if_idle();
   for (const auto& mailbox : streams_) mailbox->close(Mailbox::CloseReason::draining);
+  drain_deadline_.emplace(loop_, limits_.drain_timeout);
+  drain_deadline_->async_wait([this](beast::error_code ec) {
+    if (ec) return;  // every connection ended in time
+    spdlog::warn("drain deadline: closing {} connections on worker {}", connections_.size(), index_);
+    client_->cancel_all();
+    loop_.stop();
+  });
+  if (connections_.empty()) drain_deadline_->cancel();
+}
+
+void Worker::connection_closed(Connection* connection) {
+  connections_.erase(connection);
+  if (draining_ && connections_.empty() && drain_deadline_) drain_deadline_->cancel();
 }
 
 Server::Server(ServerLimits limits, std::size_t threads, Handler handler)
@@ -299,31 +312,12 @@ void Server::stop() {
                static_cast<long long>(limits_.drain_timeout.count()));
   for (auto& worker : workers_) {
     Worker* w = worker.get();
-    asio::post(w->loop(), [w] {
-      w->begin_drain();
-      auto deadline = std::make_shared<asio::steady_timer>(w->loop(), w->limits().drain_timeout);
-      deadline->async_wait([w, deadline](beast::error_code) {
-        if (!w->connections_.empty()) {
-          spdlog::warn("drain deadline: closing {} connections on worker {}", w->connections_.size(), w->index());
-        }
-        w->client().cancel_all();
-        w->loop().stop();
-      });
-      // Once the last connection is gone the deadline need not hold the loop open.
-      auto poll = std::make_shared<asio::steady_timer>(w->loop());
-      auto check = std::make_shared<std::function<void(beast::error_code)>>();
-      *check = [w, deadline, poll, check](beast::error_code) {
-        if (w->connections_.empty()) {
-          deadline->cancel();
-          *check = nullptr;  // break the self-reference
-          return;
-        }
-        poll->expires_after(std::chrono::milliseconds(20));
-        poll->async_wait(*check);
-      };
-      (*check)({});
-    });
+    asio::post(w->loop(), [w] { w->begin_drain(); });
   }
+  // The signal wait is what keeps worker 0's loop alive once its connections are gone.
+  asio::post(workers_[0]->loop(), [this] {
+    if (signals_) signals_->cancel();
+  });
 }
 
 void Server::run() {
@@ -331,23 +325,13 @@ void Server::run() {
     if (!worker->acceptor_) throw std::logic_error("Server::run before listen");
     asio::co_spawn(worker->loop(), accept_loop(*worker), asio::detached);
   }
-  asio::signal_set signals(workers_[0]->loop(), SIGTERM, SIGINT);
-  signals.async_wait([this](beast::error_code ec, int sig) {
+  signals_.emplace(workers_[0]->loop(), SIGTERM, SIGINT);
+  signals_->async_wait([this](beast::error_code ec, int sig) {
     if (ec) return;
     spdlog::info("received signal {}", sig);
     stop();
   });
-  // stop() from elsewhere must also release the signal wait that keeps worker 0's loop alive.
-  asio::steady_timer stop_watch(workers_[0]->loop());
-  std::function<void(beast::error_code)> watch = [&](beast::error_code) {
-    if (draining_) {
-      signals.cancel();
-      return;
-    }
-    stop_watch.expires_after(std::chrono::milliseconds(50));
-    stop_watch.async_wait(watch);
-  };
-  watch({});
+  if (draining_) signals_->cancel();  // stop() came before run()
 
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < workers_.size(); ++i) {

@@ -7,11 +7,14 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -64,6 +67,8 @@ class Worker {
     bool loopback = false;
   };
   void begin_drain();
+  // A connection ended; the last one to end during a drain releases the drain deadline.
+  void connection_closed(Connection* connection);
 
   std::size_t index_;
   const ServerLimits& limits_;
@@ -73,6 +78,7 @@ class Worker {
   std::unordered_set<Connection*> connections_;
   std::unordered_set<std::shared_ptr<Mailbox>> streams_;
   bool draining_ = false;
+  std::optional<boost::asio::steady_timer> drain_deadline_;
 };
 
 class Server {
@@ -103,6 +109,7 @@ class Server {
   Handler handler_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<bool> draining_{false};
+  std::optional<boost::asio::signal_set> signals_;  // worker 0's loop; cancelled by stop()
 };
 
 }  // namespace mcpedge::http

@@ -15,15 +15,13 @@ namespace json = boost::json;
 
 namespace {
 
-std::string percent_encode(std::string_view value, bool space_as_plus) {
+std::string percent_encode(std::string_view value) {
   static constexpr char k_hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(value.size() * 3);
   for (unsigned char c : value) {
     if (std::isalnum(c) || c == '-' || c == '_' || c == '~') {
       out += static_cast<char>(c);
-    } else if (c == ' ' && space_as_plus) {
-      out += '+';
     } else {
       out += '%';
       out += k_hex[c >> 4];
@@ -44,8 +42,8 @@ bool has_body(const std::string& method) { return method == "POST" || method == 
 
 }  // namespace
 
-std::string encode_path_value(std::string_view value) { return percent_encode(value, false); }
-std::string encode_query_component(std::string_view value) { return percent_encode(value, false); }
+std::string encode_path_value(std::string_view value) { return percent_encode(value); }
+std::string encode_query_component(std::string_view value) { return percent_encode(value); }
 
 Expected<UpstreamCall, std::string> bind_call(const config::UpstreamConfig& upstream, const config::ToolConfig& tool,
                                               const json::object& arguments, std::string_view credential) {
