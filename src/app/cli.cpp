@@ -30,6 +30,8 @@ int main_cli(int argc, char** argv) {
       ->capture_default_str();
   demo_cmd->add_option("--config", demo_options.config_path, "another tool table bound to the sample API");
   demo_cmd->add_option("--threads", demo_options.threads, "worker threads (0 = one per core)")->capture_default_str();
+  demo_cmd->add_flag("--no-auth", demo_options.no_auth,
+                     "no sign-in: MCP requests pass their own credential (X-API-Key) through to the API");
 
   std::string check_path;
   auto* check_cmd = cli.add_subcommand("check", "validate a config file and report every error as file:line: key");

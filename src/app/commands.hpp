@@ -16,6 +16,7 @@ struct DemoOptions {
   std::string data_dir = ".demo-data";
   std::optional<std::string> config_path;  // default: the embedded examples/workflows.yaml
   std::size_t threads = 0;
+  bool no_auth = false;  // turn the config's auth section off
 };
 
 int serve(const ServeOptions& options);

@@ -2,7 +2,10 @@
 #include "app/gateway.hpp"
 
 #include "crypto/encoding.hpp"
+#include "demo/dev_idp.hpp"
 #include "demo/sample_api.hpp"
+#include "identity/upstream_idp.hpp"
+#include "mcp/caller.hpp"
 #include "mcp/dispatcher.hpp"
 #include "mcp/legacy_sse.hpp"
 #include "mcp/origin.hpp"
@@ -10,6 +13,9 @@
 #include "mcp/session.hpp"
 #include "mcp/streamable_http.hpp"
 #include "mcp/wire.hpp"
+#include "oauth/authorization_server.hpp"
+#include "oauth/bearer.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "tools/catalog.hpp"
 
 #include <spdlog/spdlog.h>
@@ -84,17 +90,70 @@ http::ServerLimits limits_from(const config::ServerConfig& s) {
   return limits;
 }
 
+namespace {
+
+// The authorization server and what it needs, alive for the whole run.
+struct AuthParts {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<identity::UpstreamIdp> idp;
+  oauth::RevocationList revoked;
+  oauth::CimdCache cimd;
+  std::unique_ptr<oauth::AuthorizationServer> server;
+  std::unique_ptr<oauth::BearerAuthenticator> bearer;
+};
+
+// Every few seconds: grants revoked by other replicas; every few minutes: expired rows.
+asio::awaitable<void> housekeeping(AuthParts& auth) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (int tick = 0;; ++tick) {
+    co_await auth.server->refresh_revocations();
+    if (tick % 60 == 0) {
+      auto now =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      auto pruned = co_await auth.store->prune_expired(now);
+      if (!pruned) spdlog::warn("{}", pruned.error().message);
+    }
+    timer.expires_after(std::chrono::seconds(5));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+std::unique_ptr<AuthParts> build_auth(const config::Config& config, std::shared_ptr<const crypto::KeyRing> keys) {
+  auto parts = std::make_unique<AuthParts>();
+  std::filesystem::path file(config.store.sqlite);
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  auto opened = store::sqlite::SqliteStore::open(file);
+  if (!opened) throw std::runtime_error(opened.error().message);
+  parts->store = std::move(*opened);
+  parts->idp = std::make_unique<identity::UpstreamIdp>(config.auth.idp, config.server.public_url + "/oauth/callback");
+  oauth::ServerDescription description;
+  description.issuer = config.server.public_url;
+  description.scopes_supported = config.auth.scopes;
+  description.resource_name = config.server.title.empty() ? config.server.name : config.server.title;
+  std::string product = description.resource_name;
+  parts->server = std::make_unique<oauth::AuthorizationServer>(oauth::AuthorizationServerParts{
+      keys, config, description, *parts->store, *parts->idp, parts->revoked, parts->cimd, product});
+  parts->bearer = std::make_unique<oauth::BearerAuthenticator>(keys, description, config.auth, parts->revoked);
+  return parts;
+}
+
+}  // namespace
+
 int run_gateway(http::Server& server, const http::ListenInfo& listening, GatewayInputs inputs) {
   const config::Config& config = inputs.config;
   auto catalog = tools::Catalog::build(config);
   if (!catalog) return report_config_errors(catalog.error());
+  std::unique_ptr<AuthParts> auth;
+  if (config.auth.enabled) auth = build_auth(config, inputs.keys);
 
   mcp::Dispatcher dispatcher(*catalog, config.server);
   mcp::SessionCodec sessions(inputs.keys, config.server.session_ttl);
   mcp::TerminatedSessions terminated;
   mcp::OriginPolicy origins(config.server, listening.loopback);
   mcp::PollRegistry polls;
-  mcp::TransportState state{dispatcher, sessions, terminated, origins, polls, config};
+  mcp::PassThroughAuthenticator pass_through(config.upstream.credential.required);
+  const mcp::Authenticator& authenticator = auth ? static_cast<const mcp::Authenticator&>(*auth->bearer) : pass_through;
+  mcp::TransportState state{dispatcher, sessions, terminated, origins, polls, config, authenticator};
   mcp::StreamableHttp streamable(state);
   mcp::LegacySse legacy(state, "/messages");
 
@@ -128,6 +187,15 @@ int run_gateway(http::Server& server, const http::ListenInfo& listening, Gateway
   if (inputs.demo_api) {
     auto api = inputs.demo_api;
     router.prefix(std::string(demo::SampleApi::k_prefix), [api](http::Incoming& in) { return api->handle(in); });
+  }
+  if (inputs.dev_idp) {
+    auto idp = inputs.dev_idp;
+    router.prefix(std::string(demo::DevIdentityProvider::k_prefix),
+                  [idp](http::Incoming& in) { return idp->handle(in); });
+  }
+  if (auth) {
+    auth->server->mount(router);
+    asio::co_spawn(server.worker(0).executor(), housekeeping(*auth), asio::detached);
   }
   server.set_handler([&router](http::Incoming& in) { return router(in); });
 

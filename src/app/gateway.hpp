@@ -12,7 +12,8 @@
 
 namespace mcpedge::demo {
 class SampleApi;
-}
+class DevIdentityProvider;
+}  // namespace mcpedge::demo
 
 namespace mcpedge::app {
 
@@ -34,7 +35,8 @@ int report_config_errors(const std::vector<config::ConfigError>& errors);
 struct GatewayInputs {
   config::Config config;
   std::shared_ptr<const crypto::KeyRing> keys;
-  std::shared_ptr<demo::SampleApi> demo_api;  // mounted under /demo-api/v1 when set
+  std::shared_ptr<demo::SampleApi> demo_api;           // mounted under /demo-api/v1 when set
+  std::shared_ptr<demo::DevIdentityProvider> dev_idp;  // mounted under /dev-idp when set
 };
 
 // Builds the catalog and routes, runs the server (already listening) until drained.

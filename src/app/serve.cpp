@@ -3,6 +3,8 @@
 #include "app/gateway.hpp"
 
 #include "config/config.hpp"
+#include "crypto/random.hpp"
+#include "demo/dev_idp.hpp"
 #include "demo/sample_api.hpp"
 #include "mcp/origin.hpp"
 #include "tools/catalog.hpp"
@@ -38,6 +40,11 @@ int serve(const ServeOptions& options) {
   auto loaded = config::load_file(options.config_path);
   if (!loaded) return report_config_errors(loaded.error());
   config::Config config = std::move(*loaded);
+  if (config.auth.enabled && config.auth.dev_idp) {
+    std::cerr << options.config_path
+              << ": auth.dev_idp: the development sign-in exists only in `mcpedge demo`; configure auth.idp\n";
+    return 1;
+  }
   std::string listen_text = options.listen.value_or(config.server.listen);
   auto address = parse_listen(listen_text);
   if (!address) {
@@ -50,7 +57,7 @@ int serve(const ServeOptions& options) {
   if (options.listen && config.server.public_url == "http://" + config.server.listen) {
     config.server.public_url = origin_of(listening);
   }
-  return run_gateway(server, listening, GatewayInputs{std::move(config), keys, nullptr});
+  return run_gateway(server, listening, GatewayInputs{std::move(config), keys, nullptr, nullptr});
 }
 
 int demo(const DemoOptions& options) {
@@ -74,10 +81,31 @@ int demo(const DemoOptions& options) {
   config.server.public_url = origin;
   config.server.listen = origin.substr(7);
   server.set_limits(limits_from(config.server));
+  std::shared_ptr<demo::DevIdentityProvider> dev_idp;
+  if (options.no_auth) config.auth.enabled = false;
+  if (config.auth.enabled) {
+    if (!options.config_path || config.store.sqlite == config::StoreConfig{}.sqlite)
+      config.store.sqlite = (std::filesystem::path(options.data_dir) / "store.db").string();
+    if (config.auth.dev_idp) {
+      demo::DevIdpOptions idp_options;
+      idp_options.issuer = origin + std::string(demo::DevIdentityProvider::k_prefix);
+      idp_options.client_id = "mcpedge-demo";
+      idp_options.client_secret = crypto::random_token(24);  // both ends live in this process
+      idp_options.orgs = {{"org_acme_ops", "Acme Operations"}, {"org_acme_sales", "Acme Sales"}};
+      config.auth.idp.issuer = idp_options.issuer;
+      config.auth.idp.client_id = idp_options.client_id;
+      config.auth.idp.client_secret = idp_options.client_secret;
+      config.auth.idp.token_endpoint_auth = "client_secret_basic";
+      config.auth.idp.identity = config::IdentitySource::userinfo;
+      config.auth.idp.scopes = {"openid", "profile"};
+      dev_idp = std::make_shared<demo::DevIdentityProvider>(keys, idp_options);
+      std::cout << "development sign-in (not for production) at " << idp_options.issuer << "/authorize" << std::endl;
+    }
+  }
   std::cout << "demo API key (send as X-API-Key or Authorization: Bearer): " << api->api_key() << std::endl;
   std::cout << "demo data in " << options.data_dir << "; sample API at " << origin << demo::SampleApi::k_prefix
             << std::endl;
-  return run_gateway(server, listening, GatewayInputs{std::move(config), keys, api});
+  return run_gateway(server, listening, GatewayInputs{std::move(config), keys, api, dev_idp});
 }
 
 int check(const std::string& config_path) {

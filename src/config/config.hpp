@@ -102,6 +102,81 @@ struct ToolConfig {
   // SSE polling [2025-11-25]: if the call takes longer than this, close the SSE reply after the
   // priming event and deliver the result when the client resumes with Last-Event-ID.
   std::optional<std::chrono::milliseconds> poll_after;
+  // Scopes a caller's token must cover to call this tool; a token without them gets 403
+  // insufficient_scope naming them (step-up authorization).
+  std::vector<std::string> scopes;
+};
+
+using HeaderPairs = std::vector<std::pair<std::string, std::string>>;
+
+// Where the user's identity comes from after the upstream sign-in.
+enum class IdentitySource { id_token, userinfo, introspection };
+// What tool calls send upstream for the signed-in user.
+enum class CredentialStrategy { idp_token, mint, token_exchange, service };
+
+// The company's identity provider, to which mcpedge is an ordinary OAuth client.
+struct IdpConfig {
+  std::string issuer;         // compared byte for byte with the discovered issuer
+  std::string discovery_url;  // default: issuer + /.well-known/openid-configuration
+  std::string client_id;
+  std::string client_secret;                                // empty: a public client (PKCE only)
+  std::string token_endpoint_auth = "client_secret_basic";  // | client_secret_post | none
+  std::vector<std::string> scopes{"openid", "profile", "email"};
+  IdentitySource identity = IdentitySource::id_token;
+  HeaderPairs authorize_params;  // IdP quirks, e.g. audience for Auth0/Okta
+  HeaderPairs token_params;
+  std::string resource;  // RFC 8707 indicator sent to the IdP; empty for IdPs that reject it (Entra)
+  std::string subject_claim = "sub";
+  std::string name_claim = "name";
+  std::string org_claim = "orgs";  // [{id,name}], [id], or {id: {org_name}} (PropelAuth)
+  std::chrono::milliseconds timeout{10000};
+};
+
+// credential.mint: one HTTP call per sign-in that creates an API key for the user.
+struct MintConfig {
+  std::string method = "POST";
+  std::string url;  // may contain {subject} and {org}
+  HeaderPairs headers;
+  std::string body;  // JSON; string values may contain {subject}, {org}, {name}, {email}, {expires_at}
+  std::string token_field = "api_key_token";  // dotted path of the key in the JSON reply
+  std::chrono::seconds ttl{30 * 24 * 3600};   // lifetime asked for (expires_at)
+};
+
+// credential.token_exchange: RFC 8693 at the IdP's token endpoint (or `endpoint`).
+struct TokenExchangeConfig {
+  std::string endpoint;
+  std::string audience;
+  std::string scope;
+  std::string requested_token_type = "urn:ietf:params:oauth:token-type:access_token";
+};
+
+struct CredentialConfig {
+  CredentialStrategy strategy = CredentialStrategy::idp_token;
+  MintConfig mint;
+  TokenExchangeConfig token_exchange;
+  std::string service_credential;  // service: the one credential every call uses
+  HeaderPairs identity_headers;    // service: e.g. X-User-Id: "{subject}"; values are templates
+};
+
+// The authorization server. Absent section: no sign-in, credentials pass through as before.
+struct AuthConfig {
+  bool enabled = false;
+  std::vector<std::string> scopes{"mcp"};  // scopes_supported, and what a client gets by default
+  std::chrono::seconds access_token_ttl{3600};
+  std::chrono::seconds refresh_token_ttl{30 * 24 * 3600};
+  std::chrono::seconds code_ttl{60};
+  std::chrono::seconds login_ttl{600};  // from /authorize to the IdP's callback
+  std::chrono::seconds browser_session_ttl{7 * 24 * 3600};
+  bool api_key_passthrough = false;                // non-mcpedge credentials go upstream as-is
+  bool allow_insecure_loopback_redirects = false;  // development: web clients on http://localhost
+  bool cimd_allow_private = false;                 // development: CIMD documents on private addresses
+  bool dev_idp = false;                            // demo: the built-in development sign-in
+  IdpConfig idp;
+  CredentialConfig credential;
+};
+
+struct StoreConfig {
+  std::string sqlite = "mcpedge-data/store.db";  // relative to the working directory
 };
 
 struct Config {
@@ -109,6 +184,8 @@ struct Config {
   ServerConfig server;
   UpstreamConfig upstream;
   std::vector<ToolConfig> tools;
+  AuthConfig auth;
+  StoreConfig store;
 };
 
 // Reads and checks a config file. Every error names file:line:key; all errors are collected.

@@ -44,6 +44,7 @@
 #include "config/config.hpp"
 
 #include "config/sections.hpp"
+#include "config/text.hpp"
 #include "config/yaml_reader.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -72,7 +73,7 @@ Config read_config(Reader& r, const YAML::Node& root, const std::string& file) {
     r.error(top, "expected a mapping with server, upstream and tools at the top level, got " + kind_of(root));
     return config;
   }
-  Section s(r, top, {"server", "upstream", "tools"});
+  Section s(r, top, {"server", "upstream", "tools", "auth", "store"});
   read_server(r,
               s.section("server", {"listen", "public_url", "threads", "name", "title", "version", "instructions",
                                    "allowed_origins", "allowed_hosts", "sessions", "session_ttl_s", "page_size",
@@ -85,6 +86,23 @@ Config read_config(Reader& r, const YAML::Node& root, const std::string& file) {
   else
     s.require("upstream", "add upstream: { base_url: https://api.example.com/v1 }");
   if (auto t = s.get("tools")) read_tools(r, *t, config.tools);
+  auto auth = s.section("auth", {"enabled", "scopes", "access_token_ttl_s", "refresh_token_ttl_s", "code_ttl_s",
+                                 "login_ttl_s", "browser_session_ttl_s", "api_key_passthrough",
+                                 "allow_insecure_loopback_redirects", "dev_idp", "cimd", "idp", "credential"});
+  if (auth.present()) read_auth(r, auth, config.auth);
+  read_store(r, s.section("store", {"sqlite"}), config.store);
+  if (config.auth.enabled) {
+    for (const auto& tool : config.tools) {
+      for (const auto& scope : tool.scopes) {
+        bool covered = false;
+        for (const auto& offered : config.auth.scopes)
+          covered = covered || offered == scope || scope.rfind(offered + ":", 0) == 0;
+        if (!covered)
+          r.error(tool.where.line, child_key(tool.where.key, "scopes"),
+                  "scope " + quoted(scope) + " is not in auth.scopes (nor under one of them); add it there");
+      }
+    }
+  }
   return config;
 }
 

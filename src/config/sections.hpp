@@ -11,5 +11,7 @@ namespace mcpedge::config::detail {
 void read_server(Reader& r, const Section& s, ServerConfig& out);          // server_section.cpp
 void read_upstream(Reader& r, const Section& s, UpstreamConfig& out);      // upstream_section.cpp
 void read_tools(Reader& r, const Field& f, std::vector<ToolConfig>& out);  // tools_section.cpp
+void read_auth(Reader& r, const Section& s, AuthConfig& out);              // auth_section.cpp
+void read_store(Reader& r, const Section& s, StoreConfig& out);            // auth_section.cpp
 
 }  // namespace mcpedge::config::detail

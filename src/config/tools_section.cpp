@@ -262,7 +262,7 @@ void read_tool(Reader& r, const Field& f, ToolConfig& out) {
   }
   Section s(r, f,
             {"name", "title", "description", "input_schema", "output_schema", "annotations", "icons", "http",
-             "client_capabilities", "poll_after_ms"});
+             "client_capabilities", "poll_after_ms", "scopes"});
   if (auto n = s.require("name", "give the tool a name such as get_workflow")) {
     if (auto v = r.string(*n)) {
       if (valid_tool_name(*v))
@@ -304,6 +304,8 @@ void read_tool(Reader& r, const Field& f, ToolConfig& out) {
     s.read("poll_after_ms", poll, 0);
     out.poll_after = poll;
   }
+  if (auto f = s.get("scopes"))
+    if (auto list = r.strings(*f)) out.scopes = std::move(*list);
 }
 
 }  // namespace

@@ -212,6 +212,35 @@ std::optional<bool> Reader::boolean(const Field& f) {
   return b;
 }
 
+std::optional<std::vector<std::string>> Reader::strings(const Field& f) {
+  if (f.node.IsScalar()) {
+    auto v = string(f);
+    if (!v) return std::nullopt;
+    if (v->empty()) {
+      error(f, "may not be empty");
+      return std::nullopt;
+    }
+    return std::vector<std::string>{std::move(*v)};
+  }
+  auto list = items(f);
+  if (!list) return std::nullopt;
+  std::vector<std::string> out;
+  bool ok = true;
+  for (const auto& item : *list) {
+    auto v = string(item);
+    if (!v) {
+      ok = false;
+    } else if (v->empty()) {
+      error(item, "may not be empty");
+      ok = false;
+    } else {
+      out.push_back(std::move(*v));
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
 std::optional<std::vector<Field>> Reader::items(const Field& f) {
   if (!f.node.IsSequence()) {
     error(f, "expected a list, got " + kind_of(f.node) + "; write [a, b] or one \"- item\" per line");

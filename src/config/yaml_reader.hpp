@@ -64,6 +64,9 @@ class Reader {
   // The items of a list, each with its own key path ("tools[3]") and line.
   std::optional<std::vector<Field>> items(const Field& f);
 
+  // A list of non-empty strings ("[a, b]"); a single string counts as a list of one.
+  std::optional<std::vector<std::string>> strings(const Field& f);
+
   // The entries of a mapping in document order; duplicate and non-scalar keys are errors.
   std::optional<std::vector<std::pair<std::string, Field>>> entries(const Field& f);
 

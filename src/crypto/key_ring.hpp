@@ -24,6 +24,8 @@ enum class Purpose : std::uint8_t {
   consent_cookie = 7,
   csrf = 8,
   at_rest = 9,
+  browser_session = 10,  // the AS's sign-in cookie: who this browser is, so remembered consent can skip the page
+  dev_idp = 11,          // the demo's development identity provider (codes and tokens it issues)
 };
 
 struct KeyRingError {

@@ -58,4 +58,38 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
   return std::nullopt;
 }
 
+std::optional<std::vector<std::pair<std::string, std::string>>> form_params(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (text.empty()) return out;
+  const std::string terminated(text);  // see query_param
+  auto parsed = boost::urls::parse_query(terminated);
+  if (!parsed) return std::nullopt;
+  boost::urls::encoding_opts opts;
+  opts.space_as_plus = true;
+  for (auto param : *parsed) {
+    if (param.key.empty() && param.value.empty()) continue;
+    out.emplace_back(param.key.decode(opts), param.has_value ? param.value.decode(opts) : std::string());
+  }
+  return out;
+}
+
+std::optional<std::string> cookie(const Request& req, std::string_view name) {
+  for (const auto& field : req.base()) {
+    if (field.name() != Field::cookie) continue;
+    std::string_view rest(field.value().data(), field.value().size());
+    while (!rest.empty()) {
+      auto semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      auto eq = pair.find('=');
+      if (eq == std::string_view::npos || pair.substr(0, eq) != name) continue;
+      std::string_view value = pair.substr(eq + 1);
+      while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+      return std::string(value);
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace mcpedge::http

@@ -7,8 +7,11 @@
 #include <boost/beast/http.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace mcpedge::http {
 
@@ -57,5 +60,10 @@ std::string_view header(const Request& req, Field field);
 
 // Value of one query parameter (percent-decoded), or nullopt.
 std::optional<std::string> query_param(std::string_view query, std::string_view name);
+// Every parameter of a query string or an application/x-www-form-urlencoded body, decoded ('+' is a
+// space), in order and with repeats; nullopt when the text is not valid percent-encoding.
+std::optional<std::vector<std::pair<std::string, std::string>>> form_params(std::string_view text);
+// The value of a cookie sent by the browser (RFC 6265 §5.4), or nullopt.
+std::optional<std::string> cookie(const Request& req, std::string_view name);
 
 }  // namespace mcpedge::http

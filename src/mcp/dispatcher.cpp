@@ -240,9 +240,17 @@ boost::asio::awaitable<Outcome> Dispatcher::call_tool(RequestContext& ctx, const
     co_return reply(ctx, m, tools::error_result(text + ". Fix the arguments and call again."),
                     false);  // one sentence per problem
   }
-  tools::CallContext call{ctx.worker.client(), ctx.credential, ctx.revision};
+  tools::CallContext call{ctx.worker.client(), ctx.caller.credential, ctx.revision, ctx.caller.headers};
   json::object result = co_await tools::invoke(*catalog_, *tool, arguments, call);
   co_return reply(ctx, m, std::move(result), false);
+}
+
+std::vector<std::string> Dispatcher::missing_scopes(const Message& message, const Caller& caller) const {
+  if (!caller.scopes || message.method != "tools/call") return {};
+  const auto* name = message.params.if_contains("name");
+  const tools::Tool* tool = name && name->is_string() ? find_tool(name->as_string()) : nullptr;
+  if (!tool || tool->config.scopes.empty()) return {};
+  return mcp::missing_scopes(*caller.scopes, tool->config.scopes);
 }
 
 boost::asio::awaitable<Outcome> Dispatcher::handle(RequestContext& ctx, const Message& m) const {

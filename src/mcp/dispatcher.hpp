@@ -4,6 +4,7 @@
 #include "base/revision.hpp"
 #include "config/config.hpp"
 #include "http/message.hpp"
+#include "mcp/caller.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "tools/catalog.hpp"
 
@@ -21,7 +22,7 @@ namespace mcpedge::mcp {
 struct RequestContext {
   Revision revision = Revision::v2025_03_26;
   bool modern = false;
-  std::string credential;            // the caller's upstream credential (may be empty)
+  Caller caller;                     // who is calling, and the credential tool calls use upstream
   json::object client_capabilities;  // modern: per request; legacy: from the session if any
   http::Worker& worker;
   const http::Request& http;
@@ -41,6 +42,9 @@ class Dispatcher {
   boost::asio::awaitable<Outcome> handle(RequestContext& context, const Message& message) const;
 
   const tools::Tool* find_tool(std::string_view name) const { return catalog_->find(name); }
+  // The scopes a tools/call for a scope-gated tool needs beyond the caller's; empty when it may proceed
+  // (any other method, an unknown tool, or a caller whose credential carries no scopes).
+  std::vector<std::string> missing_scopes(const Message& message, const Caller& caller) const;
   // The HTTP status a JSON-RPC error travels with (2026-07-28 maps them; legacy answers 200).
   static http::Status status_for(int code, bool modern);
 

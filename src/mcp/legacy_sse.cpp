@@ -32,13 +32,11 @@ asio::awaitable<http::Reply> LegacySse::stream(http::Incoming& in) {
   if (!accepts(http::header(req, http::Field::accept), "text/event-stream")) {
     co_return refusal(http::Status::not_acceptable, k_invalid_request, "GET /sse needs Accept: text/event-stream");
   }
-  std::string credential = credential_of(req);
-  if (s_.config.upstream.credential.required && credential.empty()) {
-    co_return credential_required();
-  }
+  auto caller = co_await s_.auth.authenticate(req);
+  if (!caller) co_return std::move(caller.error());
   http::Reply reply = sse_head();
   add_cors(reply, req);
-  std::string user = user_key_for(credential);
+  std::string user = caller->user;
   reply.stream = [this, user](http::SseWriter& writer) -> asio::awaitable<void> {
     auto channel = std::make_shared<Channel>();
     channel->mailbox = writer.mailbox_ptr();
@@ -68,16 +66,20 @@ asio::awaitable<http::Reply> LegacySse::message(http::Incoming& in) {
   http::Reply reply;
   auto session_id = http::query_param(in.query, "session_id");
   if (!session_id) session_id = http::query_param(in.query, "sessionId");
-  std::string credential = credential_of(req);
   std::shared_ptr<Channel> channel = session_id ? find(*session_id) : nullptr;
   boost::system::error_code ec;
   json::value body;
-  if (auto why = s_.origins.check(req)) {
-    reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *why);
+  auto forbidden = s_.origins.check(req);
+  std::optional<Expected<Caller, http::Reply>> caller;
+  if (!forbidden) caller = co_await s_.auth.authenticate(req);
+  if (forbidden) {
+    reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *forbidden);
+  } else if (!*caller) {
+    reply = std::move(caller->error());
   } else if (!session_id || session_id->empty()) {
     reply = refusal(http::Status::bad_request, k_invalid_request,
                     "session_id is required: POST to the URL of the stream's endpoint event");
-  } else if (!channel || channel->user_key != user_key_for(credential)) {
+  } else if (!channel || channel->user_key != (*caller)->user) {
     reply =
         refusal(http::Status::not_found, k_invalid_request, "no open stream has this session_id; open GET /sse again");
   } else if (!is_json_content_type(http::header(req, http::Field::content_type))) {
@@ -87,9 +89,11 @@ asio::awaitable<http::Reply> LegacySse::message(http::Incoming& in) {
                     "Parse error: the body is not valid JSON (" + ec.message() + ")");
   } else if (auto parsed = parse_message(body); !parsed) {
     reply = rpc_reply(http::Status::bad_request, error_text(parsed.error().id, parsed.error().error));
+  } else if (auto needed = s_.dispatcher.missing_scopes(*parsed, **caller); !needed.empty()) {
+    reply = s_.auth.insufficient_scope(needed);
   } else {
     auto request_copy = std::make_shared<http::Request>(req);
-    asio::co_spawn(in.worker.executor(), process(channel, request_copy, std::move(*parsed), credential, in.worker),
+    asio::co_spawn(in.worker.executor(), process(channel, request_copy, std::move(*parsed), **caller, in.worker),
                    asio::detached);
     reply = http::text_reply(http::Status::accepted, "Accepted");
   }
@@ -98,7 +102,7 @@ asio::awaitable<http::Reply> LegacySse::message(http::Incoming& in) {
 }
 
 asio::awaitable<void> LegacySse::process(std::shared_ptr<Channel> channel, std::shared_ptr<http::Request> request,
-                                         Message message, std::string credential, http::Worker& worker) {
+                                         Message message, Caller caller, http::Worker& worker) {
   Revision revision;
   json::object caps;
   {
@@ -106,7 +110,7 @@ asio::awaitable<void> LegacySse::process(std::shared_ptr<Channel> channel, std::
     revision = channel->revision;
     caps = channel->client_capabilities;
   }
-  RequestContext ctx{revision, false, std::move(credential), std::move(caps), worker, *request};
+  RequestContext ctx{revision, false, std::move(caller), std::move(caps), worker, *request};
   Outcome outcome = co_await s_.dispatcher.handle(ctx, message);
   if (outcome.negotiated) {
     std::lock_guard lock(channel->mutex);

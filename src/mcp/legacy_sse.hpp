@@ -33,7 +33,7 @@ class LegacySse {
   };
   std::shared_ptr<Channel> find(const std::string& id) const;
   boost::asio::awaitable<void> process(std::shared_ptr<Channel> channel, std::shared_ptr<http::Request> request,
-                                       Message message, std::string credential, http::Worker& worker);
+                                       Message message, Caller caller, http::Worker& worker);
 
   TransportState s_;
   std::string messages_path_;

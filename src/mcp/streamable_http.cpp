@@ -35,7 +35,7 @@ http::Reply sse_reply(std::string body, bool prime, std::chrono::milliseconds re
 
 }  // namespace
 
-std::optional<http::Reply> StreamableHttp::open_session(const http::Request& request, const std::string& credential,
+std::optional<http::Reply> StreamableHttp::open_session(const http::Request& request, const Caller& caller,
                                                         std::optional<Session>& session) const {
   std::string_view id = http::header(request, "Mcp-Session-Id");
   if (id.empty()) return std::nullopt;
@@ -46,7 +46,7 @@ std::optional<http::Reply> StreamableHttp::open_session(const http::Request& req
   if (s_.terminated.contains(id)) return not_found();
   auto opened = s_.sessions.open(id);
   if (!opened) return not_found();
-  if (opened->user_key != user_key_for(credential)) return not_found();  // bound to its user
+  if (opened->user_key != caller.user) return not_found();  // bound to its user
   session = std::move(*opened);
   return std::nullopt;
 }
@@ -54,8 +54,13 @@ std::optional<http::Reply> StreamableHttp::open_session(const http::Request& req
 asio::awaitable<http::Reply> StreamableHttp::post(http::Incoming& in) {
   const http::Request& req = in.request;
   http::Reply reply;
-  if (auto why = s_.origins.check(req)) {
-    reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *why);
+  auto forbidden = s_.origins.check(req);
+  std::optional<Expected<Caller, http::Reply>> caller;
+  if (!forbidden) caller = co_await s_.auth.authenticate(req);
+  if (forbidden) {
+    reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *forbidden);
+  } else if (!*caller) {
+    reply = std::move(caller->error());
   } else if (!is_json_content_type(http::header(req, http::Field::content_type))) {
     reply = refusal(http::Status::unsupported_media_type, k_invalid_request,
                     "Content-Type must be application/json (got \"" +
@@ -65,18 +70,15 @@ asio::awaitable<http::Reply> StreamableHttp::post(http::Incoming& in) {
     reply = refusal(http::Status::not_acceptable, k_invalid_request,
                     "Accept must include application/json and text/event-stream (got \"" + std::string(accept) + "\")");
   } else {
-    std::string credential = credential_of(req);
     boost::system::error_code ec;
     json::value body = json::parse(req.body(), ec);
     if (ec) {
       reply = refusal(http::Status::bad_request, k_parse_error,
                       "Parse error: the body is not valid JSON (" + ec.message() + ")");
-    } else if (s_.config.upstream.credential.required && credential.empty()) {
-      reply = credential_required();
     } else if (body.is_array()) {
-      reply = co_await post_batch(in, body.as_array(), credential);
+      reply = co_await post_batch(in, body.as_array(), **caller);
     } else {
-      reply = co_await post_message(in, body, credential);
+      reply = co_await post_message(in, body, **caller);
     }
   }
   add_cors(reply, req);
@@ -84,7 +86,7 @@ asio::awaitable<http::Reply> StreamableHttp::post(http::Incoming& in) {
 }
 
 asio::awaitable<http::Reply> StreamableHttp::post_message(http::Incoming& in, const json::value& body,
-                                                          const std::string& credential) {
+                                                          const Caller& caller) {
   const http::Request& req = in.request;
   auto parsed = parse_message(body);
   if (!parsed) co_return rpc_reply(http::Status::bad_request, error_text(parsed.error().id, parsed.error().error));
@@ -97,7 +99,7 @@ asio::awaitable<http::Reply> StreamableHttp::post_message(http::Incoming& in, co
   }
   std::optional<Session> session;
   if (!has_meta_version && message.method != "initialize") {
-    if (auto refused = open_session(req, credential, session)) co_return std::move(*refused);
+    if (auto refused = open_session(req, caller, session)) co_return std::move(*refused);
   }
   auto classified = classify(req, message, session ? std::optional(session->revision) : std::nullopt);
   if (!classified) co_return rejection_reply(classified.error(), message.id);
@@ -105,11 +107,13 @@ asio::awaitable<http::Reply> StreamableHttp::post_message(http::Incoming& in, co
     if (auto rejected = check_routing_headers(req, message)) co_return rejection_reply(*rejected, message.id);
   }
   if (message.kind != Message::Kind::request) co_return http::make_reply(http::Status::accepted, "", "text/plain");
+  if (auto needed = s_.dispatcher.missing_scopes(message, caller); !needed.empty())
+    co_return s_.auth.insufficient_scope(needed);
 
   RequestContext ctx{
       classified->revision,
       classified->modern,
-      credential,
+      caller,
       classified->modern ? classified->client_capabilities : (session ? session->client_capabilities : json::object{}),
       in.worker,
       req};
@@ -133,17 +137,17 @@ asio::awaitable<http::Reply> StreamableHttp::post_message(http::Incoming& in, co
     reply = rpc_reply(outcome.status, std::move(outcome.body));
   }
   if (outcome.negotiated && s_.config.server.sessions) {
-    Session fresh{*outcome.negotiated, user_key_for(credential), outcome.initialize_capabilities};
+    Session fresh{*outcome.negotiated, caller.user, outcome.initialize_capabilities};
     reply.head.set("Mcp-Session-Id", s_.sessions.issue(fresh));
   }
   co_return reply;
 }
 
 asio::awaitable<http::Reply> StreamableHttp::post_batch(http::Incoming& in, const json::array& batch,
-                                                        const std::string& credential) {
+                                                        const Caller& caller) {
   const http::Request& req = in.request;
   std::optional<Session> session;
-  if (auto refused = open_session(req, credential, session)) co_return std::move(*refused);
+  if (auto refused = open_session(req, caller, session)) co_return std::move(*refused);
   auto header = header_revision(req);
   if (!header) co_return rejection_reply(header.error(), nullptr);
   Revision revision = header->value_or(session ? session->revision : Revision::v2025_03_26);
@@ -164,8 +168,10 @@ asio::awaitable<http::Reply> StreamableHttp::post_batch(http::Incoming& in, cons
       one = error_text(
           parsed->id,
           RpcError{k_invalid_request, "initialize must not be part of a batch (2025-03-26 lifecycle)", std::nullopt});
+    } else if (auto needed = s_.dispatcher.missing_scopes(*parsed, caller); !needed.empty()) {
+      co_return s_.auth.insufficient_scope(needed);
     } else {
-      RequestContext ctx{revision,  false, credential, session ? session->client_capabilities : json::object{},
+      RequestContext ctx{revision,  false, caller, session ? session->client_capabilities : json::object{},
                          in.worker, req};
       one = (co_await s_.dispatcher.handle(ctx, *parsed)).body;
     }
@@ -183,11 +189,11 @@ asio::awaitable<http::Reply> StreamableHttp::post_batch(http::Incoming& in, cons
 // the client resumes with GET + Last-Event-ID.
 asio::awaitable<http::Reply> StreamableHttp::poll_call(http::Incoming& in, const Message& message, RequestContext& ctx,
                                                        std::chrono::milliseconds poll_after) {
-  std::string user = user_key_for(ctx.credential);
+  std::string user = ctx.caller.user;
   std::string stream_id = s_.polls.open(user);
   // A coroutine's parameters live in its frame; a capturing lambda's captures would not.
   auto request_copy = std::make_shared<http::Request>(in.request);
-  RequestContext call_ctx{ctx.revision, false, ctx.credential, ctx.client_capabilities, in.worker, *request_copy};
+  RequestContext call_ctx{ctx.revision, false, ctx.caller, ctx.client_capabilities, in.worker, *request_copy};
   auto job = run_polled(stream_id, message, request_copy, std::move(call_ctx));
   asio::co_spawn(in.worker.executor(), std::move(job), asio::detached);
 
@@ -216,14 +222,18 @@ asio::awaitable<void> StreamableHttp::run_polled(std::string stream_id, Message 
 asio::awaitable<http::Reply> StreamableHttp::get(http::Incoming& in) {
   const http::Request& req = in.request;
   http::Reply reply;
-  std::string credential = credential_of(req);
+  auto forbidden = s_.origins.check(req);
+  std::optional<Expected<Caller, http::Reply>> caller;
+  if (!forbidden) caller = co_await s_.auth.authenticate(req);
   std::optional<Session> session;
   std::string_view last_event = http::header(req, "Last-Event-ID");
-  if (auto why = s_.origins.check(req)) {
-    reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *why);
+  if (forbidden) {
+    reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *forbidden);
+  } else if (!*caller) {
+    reply = std::move(caller->error());
   } else if (!accepts(http::header(req, http::Field::accept), "text/event-stream")) {
     reply = refusal(http::Status::not_acceptable, k_invalid_request, "GET needs Accept: text/event-stream");
-  } else if (auto refused = open_session(req, credential, session)) {
+  } else if (auto refused = open_session(req, **caller, session)) {
     reply = std::move(*refused);
   } else if (last_event.empty()) {
     reply = http::error_reply(
@@ -232,7 +242,7 @@ asio::awaitable<http::Reply> StreamableHttp::get(http::Incoming& in) {
     reply.head.set(http::Field::allow, "POST, DELETE");
   } else {
     auto event = parse_event_id(last_event);
-    std::string user = user_key_for(credential);
+    std::string user = (*caller)->user;
     PollRegistry::Attach state = event ? s_.polls.peek(event->first, user) : PollRegistry::Attach::unknown;
     if (state == PollRegistry::Attach::unknown || state == PollRegistry::Attach::forbidden) {
       reply = refusal(http::Status::not_found, k_invalid_request,
@@ -261,14 +271,18 @@ asio::awaitable<http::Reply> StreamableHttp::get(http::Incoming& in) {
 asio::awaitable<http::Reply> StreamableHttp::remove(http::Incoming& in) {
   const http::Request& req = in.request;
   http::Reply reply;
-  std::string credential = credential_of(req);
+  auto forbidden = s_.origins.check(req);
+  std::optional<Expected<Caller, http::Reply>> caller;
+  if (!forbidden) caller = co_await s_.auth.authenticate(req);
   std::optional<Session> session;
-  if (auto why = s_.origins.check(req)) {
-    reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *why);
+  if (forbidden) {
+    reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *forbidden);
+  } else if (!*caller) {
+    reply = std::move(caller->error());
   } else if (http::header(req, "Mcp-Session-Id").empty()) {
     reply = refusal(http::Status::bad_request, k_invalid_request,
                     "DELETE needs the Mcp-Session-Id header of the session to end");
-  } else if (auto refused = open_session(req, credential, session)) {
+  } else if (auto refused = open_session(req, **caller, session)) {
     reply = std::move(*refused);
   } else {
     s_.terminated.add(http::header(req, "Mcp-Session-Id"), s_.config.server.session_ttl);

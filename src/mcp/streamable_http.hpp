@@ -20,6 +20,7 @@ struct TransportState {
   const OriginPolicy& origins;
   PollRegistry& polls;
   const config::Config& config;
+  const Authenticator& auth;
 };
 
 class StreamableHttp {
@@ -32,16 +33,14 @@ class StreamableHttp {
   boost::asio::awaitable<http::Reply> remove(http::Incoming& in);
 
  private:
-  boost::asio::awaitable<http::Reply> post_message(http::Incoming& in, const json::value& body,
-                                                   const std::string& credential);
-  boost::asio::awaitable<http::Reply> post_batch(http::Incoming& in, const json::array& batch,
-                                                 const std::string& credential);
+  boost::asio::awaitable<http::Reply> post_message(http::Incoming& in, const json::value& body, const Caller& caller);
+  boost::asio::awaitable<http::Reply> post_batch(http::Incoming& in, const json::array& batch, const Caller& caller);
   boost::asio::awaitable<http::Reply> poll_call(http::Incoming& in, const Message& message, RequestContext& ctx,
                                                 std::chrono::milliseconds poll_after);
   boost::asio::awaitable<void> run_polled(std::string stream_id, Message message,
                                           std::shared_ptr<http::Request> request, RequestContext ctx);
   // nullopt when there is no session header; a 404 reply when it names no live session.
-  std::optional<http::Reply> open_session(const http::Request& request, const std::string& credential,
+  std::optional<http::Reply> open_session(const http::Request& request, const Caller& caller,
                                           std::optional<Session>& session) const;
 
   TransportState s_;

@@ -113,6 +113,7 @@ std::string seal_pending_authorization(const crypto::KeyRing& keys, const Pendin
                  {"cc", a.code_challenge},      {"res", a.resource},       {"scope", a.scope},
                  {"uv", a.upstream_verifier},   {"bb", a.browser_binding}, {"nonce", a.nonce},
                  {"exp", seconds(a.expires_at)}};
+  if (!a.consented_subject.empty()) p["csub"] = a.consented_subject;
   return seal_with(keys, crypto::Purpose::upstream_state, "", p, a.expires_at);
 }
 
@@ -122,7 +123,8 @@ Expected<PendingAuthorization, TokenError> open_pending_authorization(const cryp
   if (!p) return Unexpected{p.error()};
   return PendingAuthorization{
       text(*p, "cid"),   text(*p, "ru"), text(*p, "st"), text(*p, "cc"),    text(*p, "res"),
-      text(*p, "scope"), text(*p, "uv"), text(*p, "bb"), text(*p, "nonce"), from_seconds(number(*p, "exp"))};
+      text(*p, "scope"), text(*p, "uv"), text(*p, "bb"), text(*p, "nonce"), from_seconds(number(*p, "exp")),
+      text(*p, "csub")};
 }
 
 }  // namespace mcpedge::oauth

@@ -52,6 +52,9 @@ struct PendingAuthorization {
   std::string browser_binding;    // hash of the __Host- cookie that must come back with the callback
   std::string nonce;
   Clock::time_point expires_at;
+  // Set when the browser's session and a remembered consent skipped the consent page: the IdP must
+  // sign in this same user, or the page is shown after all.
+  std::string consented_subject;
 };
 
 enum class TokenError { malformed, forged, expired, wrong_audience };

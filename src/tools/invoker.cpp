@@ -22,6 +22,9 @@ boost::asio::awaitable<json::object> invoke(const Catalog& catalog, const Tool& 
   CredentialChoice credential = choose_credential(upstream.credential, arguments, context.credential);
   auto call = bind_call(upstream, tool.config, arguments, credential.value);
   if (!call) co_return error_result("tool \"" + tool.config.name + "\": " + call.error());
+  if (credential.source == CredentialChoice::Source::request) {
+    for (const auto& header : context.identity_headers) call->request.headers.push_back(header);
+  }
   std::string display = call->display;
   auto reply = co_await context.client.fetch(std::move(call->request));
   if (!reply) {

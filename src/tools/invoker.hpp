@@ -19,6 +19,8 @@ struct CallContext {
   http::HttpClient& client;     // the worker's outbound client
   std::string_view credential;  // the caller's upstream credential; empty if none
   Revision revision;
+  // Identity headers that travel with the credential (the service strategy's X-User-Id and the like).
+  const std::vector<std::pair<std::string, std::string>>& identity_headers;
 };
 
 // Violations of the tool's input schema, one readable line each; empty when valid.

@@ -255,7 +255,7 @@ let configDir;
 before(async () => {
   configDir = mkdtempSync(path.join(tmpdir(), 'mcpedge-bad-input-'));
   config = tableWithProbe(configDir);
-  server = await startDemo({ config });
+  server = await startDemo({ config, args: ['--no-auth'] });
 });
 after(async () => {
   const { code } = await server.stop();
@@ -325,7 +325,7 @@ async function send(row, target = server) {
 
 // A row that may take the process down runs against a demo of its own, which must survive it.
 async function sendToOwnServer(row) {
-  const own = await startDemo({ config });
+  const own = await startDemo({ config, args: ['--no-auth'] });
   try {
     const res = await send(row, own);
     const health = await fetch(`${own.origin}/healthz`).catch((e) => ({ status: `unreachable (${e.cause?.code ?? e.message})` }));

@@ -25,7 +25,7 @@ const serverName = tableText.match(/^server:\n(?: {2}.*\n)*? {2}name: (\S+)/m)?.
 
 // `mcpedge demo` as a user runs it: the tool table built into the binary from examples/workflows.yaml.
 let server;
-before(async () => { server = await startDemo(); });
+before(async () => { server = await startDemo({ args: ['--no-auth'] }); });
 after(async () => {
   const { code, signal } = await server.stop();
   assert.deepEqual({ code, signal }, { code: 0, signal: null }, 'the demo exits 0 on SIGTERM');
@@ -177,7 +177,7 @@ test('credentials pass through: none -> upstream 401 explained; wrong key -> 401
 });
 
 test('SIGTERM ends an open /sse stream within 5 s and the process exits 0', async () => {
-  const own = await startDemo();
+  const own = await startDemo({ args: ['--no-auth'] });
   let stopped;
   try {
     const res = await fetch(`${own.origin}/sse`, { headers: { Accept: 'text/event-stream', 'X-API-Key': own.apiKey } });

@@ -98,7 +98,7 @@ after(() => {
 async function withGateway(baseUrl, env, fn, options = {}) {
   const config = path.join(dir, `t${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(config, table(baseUrl, options));
-  const gateway = await startDemo({ config, env, args: ['--threads', '1'] });
+  const gateway = await startDemo({ config, env, args: ['--threads', '1', '--no-auth'] });
   try {
     await fn(gateway);
   } finally {
@@ -177,7 +177,7 @@ test('http_proxy from the environment carries upstream calls', async () => {
 test('SIGTERM lets a call in flight finish, then exits 0', async () => {
   const config = path.join(dir, 'drain.yaml');
   writeFileSync(config, table(upstream.url, { timeoutMs: 5000 }));
-  const g = await startDemo({ config, args: ['--threads', '1'] });
+  const g = await startDemo({ config, args: ['--threads', '1', '--no-auth'] });
   const pending = rpc(g.url, call('slow'), v1125);
   await new Promise((r) => setTimeout(r, 300));  // the call is now waiting on the upstream
   const stopped = g.stop();

@@ -40,4 +40,15 @@ asio::awaitable<Result<bool>> SqliteStore::is_revoked(RevocationKind kind, std::
   co_return co_await run("check revocation", fn);
 }
 
+asio::awaitable<Result<std::vector<std::string>>> SqliteStore::list_revoked(RevocationKind kind, UnixTime now) {
+  auto fn = [&](Connection& db) {
+    auto query = db.prepare("SELECT id FROM revocations WHERE kind = ?1 AND expires_at > ?2 ORDER BY id");
+    query.bind_all(kind_name(kind), now);
+    std::vector<std::string> ids;
+    while (query.step()) ids.push_back(query.text(0));
+    return ids;
+  };
+  co_return co_await run("list revocations", fn);
+}
+
 }  // namespace mcpedge::store::sqlite

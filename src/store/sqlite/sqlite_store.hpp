@@ -63,6 +63,7 @@ class SqliteStore final : public Store {
 
   asio::awaitable<Result<Done>> revoke(RevocationKind kind, std::string id, UnixTime expires_at) override;
   asio::awaitable<Result<bool>> is_revoked(RevocationKind kind, std::string id) override;
+  asio::awaitable<Result<std::vector<std::string>>> list_revoked(RevocationKind kind, UnixTime now) override;
 
   asio::awaitable<Result<Done>> create_personal_token(PersonalAccessToken token) override;
   asio::awaitable<Result<std::optional<PersonalAccessToken>>> find_personal_token_by_hash(

@@ -74,7 +74,7 @@ class DispatcherTest : public ::testing::Test {
       ADD_FAILURE() << "test message does not parse: " << message.error().error.message;
       return {};
     }
-    RequestContext ctx{call.revision, call.modern, "", call.capabilities, worker_, request_};
+    RequestContext ctx{call.revision, call.modern, {}, call.capabilities, worker_, request_};
     worker_.loop().restart();
     auto future = asio::co_spawn(worker_.loop(), dispatcher_->handle(ctx, *message), asio::use_future);
     worker_.loop().run();

@@ -75,7 +75,8 @@ json::object run_invoke(const Catalog& catalog, const json::object& arguments, s
                         Revision revision = Revision::v2025_06_18) {
   asio::io_context loop;
   http::HttpClient client(loop);
-  CallContext context{client, credential, revision};
+  const std::vector<std::pair<std::string, std::string>> no_identity;
+  CallContext context{client, credential, revision, no_identity};
   const Tool& tool = *catalog.find("get_item");
   auto future = asio::co_spawn(loop, invoke(catalog, tool, arguments, context), asio::use_future);
   loop.run();

@@ -1,0 +1,92 @@
+// The authorization server's endpoints: discovery documents, registration, /authorize, the consent
+// page, the upstream IdP's callback, the organisation picker, /token and /revoke.
+#pragma once
+
+#include "config/config.hpp"
+#include "crypto/key_ring.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "identity/credential_strategy.hpp"
+#include "identity/upstream_idp.hpp"
+#include "oauth/cimd.hpp"
+#include "oauth/clients.hpp"
+#include "oauth/metadata.hpp"
+#include "oauth/revocation_list.hpp"
+#include "oauth/tokens.hpp"
+#include "store/store.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <memory>
+#include <string>
+
+namespace mcpedge::oauth {
+
+// An OAuth error answer (RFC 6749 §5.2): the code and a description that says what to fix.
+struct OAuthError {
+  http::Status status = http::Status::bad_request;
+  std::string error;
+  std::string description;
+};
+
+struct AuthorizationServerParts {
+  std::shared_ptr<const crypto::KeyRing> keys;
+  const config::Config& config;
+  ServerDescription server;
+  store::Store& store;
+  identity::UpstreamIdp& idp;
+  RevocationList& revoked;
+  CimdCache& cimd;
+  std::string product;  // shown on the pages
+};
+
+class AuthorizationServer {
+ public:
+  explicit AuthorizationServer(AuthorizationServerParts parts);
+
+  // Routes every endpoint of the authorization server and the resource server's metadata.
+  void mount(http::Router& router);
+
+  boost::asio::awaitable<http::Reply> register_client(http::Incoming& in);
+  boost::asio::awaitable<http::Reply> authorize(http::Incoming& in);
+  boost::asio::awaitable<http::Reply> consent(http::Incoming& in);
+  boost::asio::awaitable<http::Reply> callback(http::Incoming& in);
+  boost::asio::awaitable<http::Reply> choose_org(http::Incoming& in);
+  boost::asio::awaitable<http::Reply> token(http::Incoming& in);
+  boost::asio::awaitable<http::Reply> revoke(http::Incoming& in);
+
+  // Loads grants revoked by other replicas into the revocation list.
+  boost::asio::awaitable<void> refresh_revocations();
+
+ private:
+  boost::asio::awaitable<Expected<RegisteredClient, ClientError>> resolve_client(http::Incoming& in,
+                                                                                 std::string client_id);
+  boost::asio::awaitable<Expected<RegisteredClient, OAuthError>> authenticate_client(
+      http::Incoming& in, const std::vector<std::pair<std::string, std::string>>& form);
+  http::Reply consent_page(http::Incoming& in, const RegisteredClient& client, const PendingAuthorization& pending,
+                           const std::string& signed_in_as);
+  boost::asio::awaitable<http::Reply> start_upstream(http::Incoming& in, PendingAuthorization pending);
+  boost::asio::awaitable<http::Reply> finish(http::Incoming& in, PendingAuthorization pending, identity::Identity who,
+                                             std::string org, identity::IdpTokens tokens);
+  boost::asio::awaitable<http::Reply> token_for_code(http::Incoming& in, RegisteredClient client,
+                                                     std::vector<std::pair<std::string, std::string>> form);
+  boost::asio::awaitable<http::Reply> token_for_refresh(http::Incoming& in, RegisteredClient client,
+                                                        std::vector<std::pair<std::string, std::string>> form);
+  // Access token (+ refresh token) for a grant whose upstream credential is in the store.
+  boost::asio::awaitable<Expected<std::string, OAuthError>> issue_tokens(http::Incoming& in,
+                                                                         const RegisteredClient& client,
+                                                                         store::RefreshTokenRecord family,
+                                                                         std::string resource, bool first);
+  boost::asio::awaitable<Expected<identity::UpstreamGrant, OAuthError>> load_grant(http::Incoming& in,
+                                                                                   std::string grant_id);
+  boost::asio::awaitable<void> revoke_grant(std::string grant_id);
+  http::Reply page(http::Status status, std::string html, std::string form_action = "'self'") const;
+  http::Reply error_page(http::Status status, std::string error, std::string description) const;
+  http::Reply redirect_to_client(const std::string& redirect_uri,
+                                 std::vector<std::pair<std::string, std::string>> params,
+                                 const std::string& state) const;
+
+  AuthorizationServerParts p_;
+};
+
+}  // namespace mcpedge::oauth

@@ -1,0 +1,112 @@
+// Bearer checks on /mcp, /sse and /messages.
+#include "oauth/bearer.hpp"
+
+#include "base/ascii.hpp"
+#include "crypto/encoding.hpp"
+#include "identity/credential_strategy.hpp"
+#include "mcp/jsonrpc.hpp"
+#include "mcp/session.hpp"
+#include "mcp/wire.hpp"
+#include "oauth/tokens.hpp"
+
+namespace mcpedge::oauth {
+
+namespace {
+
+std::vector<std::string> split_scopes(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    auto space = text.find(' ');
+    if (space != 0) out.emplace_back(text.substr(0, space));
+    if (space == std::string_view::npos) break;
+    text.remove_prefix(space + 1);
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : " ") + p;
+  return out;
+}
+
+}  // namespace
+
+std::string user_key(std::string_view subject, std::string_view org) {
+  std::string material = "user\n" + std::string(subject) + "\n" + std::string(org);
+  return crypto::base64url_encode(crypto::sha256(material).substr(0, 12));
+}
+
+BearerAuthenticator::BearerAuthenticator(std::shared_ptr<const crypto::KeyRing> keys, ServerDescription server,
+                                         const config::AuthConfig& auth, const RevocationList& revoked)
+    : keys_(std::move(keys)),
+      server_(std::move(server)),
+      auth_(auth),
+      revoked_(revoked),
+      default_scope_(join(auth.scopes)) {}
+
+http::Reply BearerAuthenticator::unauthorized(std::optional<std::string> error, std::string description) const {
+  http::Reply reply = mcp::refusal(http::Status::unauthorized, mcp::k_invalid_request, "Unauthorized: " + description);
+  reply.head.set(http::Field::www_authenticate,
+                 www_authenticate(server_, Challenge{std::move(error), std::move(description), default_scope_}));
+  return reply;
+}
+
+http::Reply BearerAuthenticator::insufficient_scope(const std::vector<std::string>& needed) const {
+  std::string scope = join(needed);
+  std::string description = "this operation needs the scope " + scope + "; authorize again with it";
+  http::Reply reply = mcp::refusal(http::Status::forbidden, mcp::k_invalid_request, "Forbidden: " + description);
+  reply.head.set(http::Field::www_authenticate,
+                 www_authenticate(server_, Challenge{std::string("insufficient_scope"), description, scope}));
+  return reply;
+}
+
+boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> BearerAuthenticator::authenticate(
+    const http::Request& request) const {
+  std::string_view authorization = http::header(request, http::Field::authorization);
+  std::string bearer;
+  if (authorization.size() > 7 && ascii_lower(authorization.substr(0, 7)) == "bearer ") {
+    bearer = std::string(authorization.substr(7));
+    while (!bearer.empty() && bearer.front() == ' ') bearer.erase(0, 1);
+  } else if (!authorization.empty()) {
+    co_return Unexpected{unauthorized("invalid_request", "send the token as Authorization: Bearer <token>")};
+  }
+  std::string_view api_key = http::header(request, "X-API-Key");
+
+  if (bearer.rfind(k_access_token_prefix, 0) == 0) {
+    auto token = open_access_token(*keys_, bearer, server_.resource());
+    if (!token) {
+      std::string why = token.error() == TokenError::expired ? "the access token has expired; refresh it"
+                        : token.error() == TokenError::wrong_audience
+                            ? "the access token was issued for another resource"
+                            : "the access token is not valid";
+      co_return Unexpected{unauthorized("invalid_token", why)};
+    }
+    if (!token->grant.empty() && revoked_.contains(token->grant))
+      co_return Unexpected{unauthorized("invalid_token", "the access token has been revoked; sign in again")};
+    mcp::Caller caller;
+    caller.user = user_key(token->subject, token->org);
+    caller.scopes = split_scopes(token->scope);
+    if (auth_.credential.strategy == config::CredentialStrategy::service) {
+      identity::UpstreamGrant who;
+      who.subject = token->subject;
+      who.org = token->org;
+      caller.credential = auth_.credential.service_credential;
+      for (const auto& [name, value] : auth_.credential.identity_headers)
+        caller.headers.emplace_back(name, identity::expand_identity(value, who));
+    } else {
+      caller.credential = std::move(token->credential);
+    }
+    co_return caller;
+  }
+  std::string presented = !bearer.empty() ? bearer : std::string(api_key);
+  if (presented.empty()) co_return Unexpected{unauthorized(std::nullopt, "sign in to use this server")};
+  if (!auth_.api_key_passthrough)
+    co_return Unexpected{unauthorized("invalid_token", "this server accepts only access tokens it issued; sign in")};
+  mcp::Caller caller;
+  caller.credential = std::move(presented);
+  caller.user = mcp::user_key_for(caller.credential);
+  co_return caller;
+}
+
+}  // namespace mcpedge::oauth

@@ -1,0 +1,37 @@
+// The resource server's check of every MCP request: mcpedge access tokens (sealed, audience-bound,
+// no store access), and API keys passed through only where the config enables it.
+#pragma once
+
+#include "config/config.hpp"
+#include "crypto/key_ring.hpp"
+#include "mcp/caller.hpp"
+#include "oauth/metadata.hpp"
+#include "oauth/revocation_list.hpp"
+
+#include <memory>
+
+namespace mcpedge::oauth {
+
+class BearerAuthenticator final : public mcp::Authenticator {
+ public:
+  BearerAuthenticator(std::shared_ptr<const crypto::KeyRing> keys, ServerDescription server,
+                      const config::AuthConfig& auth, const RevocationList& revoked);
+
+  boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> authenticate(const http::Request& request) const override;
+  http::Reply insufficient_scope(const std::vector<std::string>& needed) const override;
+
+  // 401 with `WWW-Authenticate: Bearer resource_metadata=…, scope=…` (+ error when a credential was sent).
+  http::Reply unauthorized(std::optional<std::string> error, std::string description) const;
+
+ private:
+  std::shared_ptr<const crypto::KeyRing> keys_;
+  ServerDescription server_;
+  const config::AuthConfig& auth_;
+  const RevocationList& revoked_;
+  std::string default_scope_;
+};
+
+// The key that binds sessions and streams to a signed-in user (and organisation).
+std::string user_key(std::string_view subject, std::string_view org);
+
+}  // namespace mcpedge::oauth

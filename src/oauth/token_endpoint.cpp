@@ -1,0 +1,364 @@
+// /token (authorization_code with PKCE, refresh_token with rotation) and /revoke (RFC 7009).
+#include "oauth/authorization_server.hpp"
+
+#include "base/ascii.hpp"
+#include "crypto/encoding.hpp"
+#include "crypto/random.hpp"
+#include "crypto/sealed_box.hpp"
+#include "http/server.hpp"
+#include "identity/pkce.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url/decode_view.hpp>
+
+#include <spdlog/spdlog.h>
+
+namespace mcpedge::oauth {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using Clock = std::chrono::system_clock;
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+namespace {
+
+constexpr std::string_view k_refresh_prefix = "mcprt_";
+constexpr auto k_renew_margin = std::chrono::seconds(60);
+
+std::int64_t unix_seconds(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+std::string hash(std::string_view value) { return crypto::base64url_encode(crypto::sha256(value)); }
+
+std::optional<std::string> param(const Params& params, std::string_view name) {
+  for (const auto& [k, v] : params)
+    if (k == name) return v;
+  return std::nullopt;
+}
+
+std::optional<std::string> repeated(const Params& params) {
+  for (std::size_t i = 0; i < params.size(); ++i)
+    for (std::size_t j = i + 1; j < params.size(); ++j)
+      if (params[i].first == params[j].first) return params[i].first;
+  return std::nullopt;
+}
+
+http::Reply token_error(http::Status status, std::string error, std::string description, bool basic = false) {
+  json::object body{{"error", error}, {"error_description", description}};
+  http::Reply reply = http::json_reply(status, json::serialize(body));
+  reply.head.set(http::Field::cache_control, "no-store");
+  reply.head.set(http::Field::pragma, "no-cache");
+  reply.head.set(http::Field::access_control_allow_origin, "*");
+  if (status == http::Status::unauthorized && basic)
+    reply.head.set(http::Field::www_authenticate, "Basic realm=\"mcpedge\"");
+  return reply;
+}
+
+http::Reply token_error(const OAuthError& e) { return token_error(e.status, e.error, e.description, true); }
+
+http::Reply token_reply(std::string body) {
+  http::Reply reply = http::json_reply(http::Status::ok, std::move(body));
+  reply.head.set(http::Field::cache_control, "no-store");
+  reply.head.set(http::Field::pragma, "no-cache");
+  reply.head.set(http::Field::access_control_allow_origin, "*");
+  return reply;
+}
+
+std::string percent_decoded(std::string_view text) {
+  boost::urls::encoding_opts opts;
+  opts.space_as_plus = true;
+  auto view = boost::urls::make_pct_string_view(text);
+  if (!view) return std::string(text);
+  return view->decode(opts);
+}
+
+std::vector<std::string> split(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) out.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+asio::awaitable<Expected<RegisteredClient, OAuthError>> AuthorizationServer::authenticate_client(http::Incoming& in,
+                                                                                                 const Params& form) {
+  OAuthError invalid{http::Status::unauthorized, "invalid_client", ""};
+  std::string client_id = param(form, "client_id").value_or("");
+  std::optional<std::string> secret = param(form, "client_secret");
+  std::string_view authorization = http::header(in.request, http::Field::authorization);
+  bool basic = authorization.size() > 6 && ascii_lower(authorization.substr(0, 6)) == "basic ";
+  if (basic) {
+    if (secret) {
+      invalid = {http::Status::bad_request, "invalid_request", "use one client authentication method, not two"};
+      co_return Unexpected{invalid};
+    }
+    auto decoded = crypto::base64_decode(authorization.substr(6));
+    auto colon = decoded ? decoded->find(':') : std::string::npos;
+    if (colon == std::string::npos) {
+      invalid.description = "malformed Basic credentials";
+      co_return Unexpected{invalid};
+    }
+    std::string basic_id = percent_decoded(decoded->substr(0, colon));
+    if (!client_id.empty() && client_id != basic_id) {
+      invalid = {http::Status::bad_request, "invalid_request", "client_id differs from the Basic credentials"};
+      co_return Unexpected{invalid};
+    }
+    client_id = basic_id;
+    secret = percent_decoded(decoded->substr(colon + 1));
+  }
+  if (client_id.empty()) {
+    invalid.description = "no client_id: send it in the form (public clients) or authenticate with Basic";
+    co_return Unexpected{invalid};
+  }
+  auto client = co_await resolve_client(in, client_id);
+  if (!client) {
+    invalid.description = client.error().error_description;
+    co_return Unexpected{invalid};
+  }
+  if (client->confidential()) {
+    if (!secret || !check_secret(*p_.keys, *client, *secret)) {
+      invalid.description = secret ? "the client secret is wrong" : "this client must authenticate with its secret";
+      co_return Unexpected{invalid};
+    }
+  }
+  co_return *client;
+}
+
+asio::awaitable<http::Reply> AuthorizationServer::token(http::Incoming& in) {
+  std::string_view type = http::header(in.request, http::Field::content_type);
+  if (ascii_lower(type).rfind("application/x-www-form-urlencoded", 0) != 0)
+    co_return token_error(http::Status::bad_request, "invalid_request",
+                          "send the parameters as application/x-www-form-urlencoded (RFC 6749 §4.1.3)");
+  auto form = http::form_params(in.request.body());
+  if (!form) co_return token_error(http::Status::bad_request, "invalid_request", "the form body is malformed");
+  if (auto twice = repeated(*form))
+    co_return token_error(http::Status::bad_request, "invalid_request", "the parameter " + *twice + " appears twice");
+  std::string grant_type = param(*form, "grant_type").value_or("");
+  if (grant_type.empty()) co_return token_error(http::Status::bad_request, "invalid_request", "grant_type is required");
+  if (grant_type != "authorization_code" && grant_type != "refresh_token")
+    co_return token_error(http::Status::bad_request, "unsupported_grant_type",
+                          "grant_type must be authorization_code or refresh_token");
+  auto client = co_await authenticate_client(in, *form);
+  if (!client) co_return token_error(client.error());
+  if (grant_type == "authorization_code") co_return co_await token_for_code(in, std::move(*client), std::move(*form));
+  co_return co_await token_for_refresh(in, std::move(*client), std::move(*form));
+}
+
+asio::awaitable<http::Reply> AuthorizationServer::token_for_code(http::Incoming& in, RegisteredClient client,
+                                                                 Params form) {
+  std::string sealed = param(form, "code").value_or("");
+  if (sealed.empty()) co_return token_error(http::Status::bad_request, "invalid_request", "code is required");
+  auto code = open_authorization_code(*p_.keys, sealed);
+  if (!code)
+    co_return token_error(http::Status::bad_request, "invalid_grant",
+                          code.error() == TokenError::expired ? "the authorization code has expired"
+                                                              : "the authorization code is not valid");
+  if (code->client_id != client.client_id)
+    co_return token_error(http::Status::bad_request, "invalid_grant", "the code was issued to another client");
+  if (auto redirect = param(form, "redirect_uri"); redirect && *redirect != code->redirect_uri)
+    co_return token_error(http::Status::bad_request, "invalid_grant",
+                          "redirect_uri differs from the one of the authorization request");
+  auto verifier = param(form, "code_verifier");
+  if (!verifier)
+    co_return token_error(http::Status::bad_request, "invalid_request", "code_verifier is required (PKCE)");
+  if (!identity::verify_s256(*verifier, code->code_challenge))
+    co_return token_error(http::Status::bad_request, "invalid_grant",
+                          "code_verifier does not match the code_challenge");
+  if (auto resource = param(form, "resource");
+      resource && *resource != code->resource && *resource != p_.server.issuer && *resource != code->resource + "/")
+    co_return token_error(http::Status::bad_request, "invalid_target", "resource must be " + code->resource);
+  auto now = Clock::now();
+  auto fresh =
+      co_await p_.store.mark_code_used("code:" + hash(code->id), unix_seconds(code->expires_at), unix_seconds(now));
+  if (!fresh) co_return token_error(http::Status::service_unavailable, "temporarily_unavailable", "store unavailable");
+  if (!*fresh) {
+    spdlog::warn("authorization code replayed by client {}: revoking grant", client.client_name);
+    co_await revoke_grant(code->credential_ref);
+    co_return token_error(http::Status::bad_request, "invalid_grant",
+                          "the authorization code was already used; the tokens issued with it are revoked");
+  }
+  store::RefreshTokenRecord family;
+  family.family_id = code->credential_ref;
+  family.subject = code->subject;
+  family.client_id = client.client_id;
+  if (!code->org.empty()) family.org = code->org;
+  family.scopes = code->scope;
+  auto issued = co_await issue_tokens(in, client, std::move(family), code->resource, true);
+  if (!issued) co_return token_error(issued.error());
+  co_return token_reply(std::move(*issued));
+}
+
+asio::awaitable<http::Reply> AuthorizationServer::token_for_refresh(http::Incoming& in, RegisteredClient client,
+                                                                    Params form) {
+  std::string presented = param(form, "refresh_token").value_or("");
+  if (presented.empty())
+    co_return token_error(http::Status::bad_request, "invalid_request", "refresh_token is required");
+  std::string presented_hash = hash(presented);
+  auto found = co_await p_.store.find_refresh_token(presented_hash);
+  if (!found) co_return token_error(http::Status::service_unavailable, "temporarily_unavailable", "store unavailable");
+  if (!*found) co_return token_error(http::Status::bad_request, "invalid_grant", "the refresh token is not valid");
+  const store::RefreshTokenRecord& current = (*found)->record;
+  if (current.client_id != client.client_id)
+    co_return token_error(http::Status::bad_request, "invalid_grant", "the refresh token was issued to another client");
+  std::vector<std::string> granted = split(current.scopes);
+  std::string scope = current.scopes;
+  if (auto asked = param(form, "scope")) {
+    for (const auto& s : split(*asked)) {
+      if (std::find(granted.begin(), granted.end(), s) == granted.end())
+        co_return token_error(http::Status::bad_request, "invalid_scope",
+                              "scope " + s + " was not granted; ask for a subset of: " + current.scopes);
+    }
+    scope = *asked;
+  }
+  if (auto resource = param(form, "resource"); resource && *resource != p_.server.resource() &&
+                                               *resource != p_.server.resource() + "/" && *resource != p_.server.issuer)
+    co_return token_error(http::Status::bad_request, "invalid_target", "resource must be " + p_.server.resource());
+  if (p_.revoked.contains(current.family_id))
+    co_return token_error(http::Status::bad_request, "invalid_grant", "the grant has been revoked; sign in again");
+
+  auto now = Clock::now();
+  std::string next_token = std::string(k_refresh_prefix) + crypto::random_token(32);
+  store::RefreshTokenRecord next = current;
+  next.token_hash = hash(next_token);
+  next.scopes = scope;
+  next.issued_at = unix_seconds(now);
+  next.expires_at = unix_seconds(now + p_.config.auth.refresh_token_ttl);
+  auto rotation = co_await p_.store.rotate_refresh_token(presented_hash, next, unix_seconds(now));
+  if (!rotation)
+    co_return token_error(http::Status::service_unavailable, "temporarily_unavailable", "store unavailable");
+  switch (rotation->outcome) {
+    case store::RotationOutcome::rotated:
+    case store::RotationOutcome::rotated_in_grace:
+      break;
+    case store::RotationOutcome::reuse_detected:
+      spdlog::warn("refresh token reused by client {}: revoking its grant", client.client_name);
+      co_await revoke_grant(current.family_id);
+      co_return token_error(http::Status::bad_request, "invalid_grant",
+                            "the refresh token was already used; every token of this grant is revoked");
+    case store::RotationOutcome::expired:
+      co_return token_error(http::Status::bad_request, "invalid_grant", "the refresh token has expired; sign in again");
+    case store::RotationOutcome::revoked:
+      co_return token_error(http::Status::bad_request, "invalid_grant", "the grant has been revoked; sign in again");
+    case store::RotationOutcome::unknown:
+      co_return token_error(http::Status::bad_request, "invalid_grant", "the refresh token is not valid");
+  }
+  auto issued = co_await issue_tokens(in, client, next, p_.server.resource(), false);
+  if (!issued) co_return token_error(issued.error());
+  json::value body = json::parse(*issued);
+  body.as_object()["refresh_token"] = next_token;
+  co_return token_reply(json::serialize(body));
+}
+
+asio::awaitable<Expected<identity::UpstreamGrant, OAuthError>> AuthorizationServer::load_grant(http::Incoming& in,
+                                                                                               std::string grant_id) {
+  OAuthError gone{http::Status::bad_request, "invalid_grant", "this grant no longer exists; sign in again"};
+  auto stored = co_await p_.store.get_upstream_credential(grant_id);
+  if (!stored)
+    co_return Unexpected{OAuthError{http::Status::service_unavailable, "temporarily_unavailable", "store unavailable"}};
+  if (!*stored) co_return Unexpected{gone};
+  auto opened = crypto::open(*p_.keys, crypto::Purpose::at_rest, (*stored)->ciphertext);
+  auto grant = opened ? identity::UpstreamGrant::from_json(*opened) : std::nullopt;
+  if (!grant) co_return Unexpected{gone};
+  auto now = Clock::now();
+  if (grant->expires_at && *grant->expires_at <= now + k_renew_margin) {
+    auto renewed = co_await identity::renew_grant(p_.idp, in.worker.client(), p_.config.auth.credential, *grant);
+    if (!renewed) {
+      spdlog::warn("renewing the upstream credential of {} failed: {}", grant->subject, renewed.error().message);
+      if (*grant->expires_at <= now)
+        co_return Unexpected{OAuthError{http::Status::bad_request, "invalid_grant",
+                                        "the upstream sign-in has expired and could not be renewed; sign in again"}};
+    } else {
+      grant = std::move(*renewed);
+      std::string sealed = crypto::seal(*p_.keys, crypto::Purpose::at_rest, grant->to_json(),
+                                        Clock::time_point(std::chrono::seconds((*stored)->expires_at)));
+      co_await p_.store.put_upstream_credential(grant_id, sealed, (*stored)->expires_at);
+    }
+  }
+  co_return *grant;
+}
+
+asio::awaitable<Expected<std::string, OAuthError>> AuthorizationServer::issue_tokens(http::Incoming& in,
+                                                                                     const RegisteredClient& client,
+                                                                                     store::RefreshTokenRecord family,
+                                                                                     std::string resource, bool first) {
+  auto grant = co_await load_grant(in, family.family_id);
+  if (!grant) co_return Unexpected{grant.error()};
+  auto now = Clock::now();
+  auto expires = now + p_.config.auth.access_token_ttl;
+  if (grant->expires_at && *grant->expires_at < expires) expires = *grant->expires_at;  // never beyond upstream's
+  AccessToken access;
+  access.audience = resource;
+  access.subject = family.subject;
+  access.org = family.org.value_or("");
+  access.scope = family.scopes;
+  access.client_id = client.client_id;
+  access.credential = grant->credential;
+  access.grant = family.family_id;
+  access.expires_at = expires;
+  json::object body{{"access_token", seal_access_token(*p_.keys, access)},
+                    {"token_type", "Bearer"},
+                    {"expires_in", std::max<std::int64_t>(1, unix_seconds(expires) - unix_seconds(now))},
+                    {"scope", family.scopes}};
+  bool refresh = client.refresh_token_grant || client.kind == ClientKind::metadata_document;
+  if (first && refresh) {
+    std::string token = std::string(k_refresh_prefix) + crypto::random_token(32);
+    family.token_hash = hash(token);
+    family.issued_at = unix_seconds(now);
+    family.expires_at = unix_seconds(now + p_.config.auth.refresh_token_ttl);
+    auto issued = co_await p_.store.issue_refresh_token(family);
+    if (!issued)
+      co_return Unexpected{
+          OAuthError{http::Status::service_unavailable, "temporarily_unavailable", "store unavailable"}};
+    body["refresh_token"] = token;
+  }
+  co_return json::serialize(body);
+}
+
+asio::awaitable<void> AuthorizationServer::revoke_grant(std::string grant_id) {
+  p_.revoked.add(grant_id);
+  auto until = Clock::now() + std::max(p_.config.auth.access_token_ttl, p_.config.auth.refresh_token_ttl);
+  auto listed = co_await p_.store.revoke(store::RevocationKind::grant, grant_id, unix_seconds(until));
+  auto family = co_await p_.store.revoke_refresh_family(grant_id);
+  auto removed = co_await p_.store.remove_upstream_credential(grant_id);
+  if (!listed || !family || !removed) spdlog::error("store: revoking grant failed; it is refused by this replica only");
+}
+
+asio::awaitable<void> AuthorizationServer::refresh_revocations() {
+  auto listed = co_await p_.store.list_revoked(store::RevocationKind::grant, unix_seconds(Clock::now()));
+  if (listed) p_.revoked.merge(*listed);
+}
+
+asio::awaitable<http::Reply> AuthorizationServer::revoke(http::Incoming& in) {
+  auto form = http::form_params(in.request.body());
+  if (!form) co_return token_error(http::Status::bad_request, "invalid_request", "the form body is malformed");
+  std::string token = param(*form, "token").value_or("");
+  if (token.empty()) co_return token_error(http::Status::bad_request, "invalid_request", "token is required");
+  auto client = co_await authenticate_client(in, *form);
+  if (!client) co_return token_error(client.error());
+  std::string grant;
+  if (token.rfind(k_access_token_prefix, 0) == 0) {
+    auto access = open_access_token(*p_.keys, token, p_.server.resource());
+    if (access && access->client_id == client->client_id) grant = access->grant;
+  } else if (token.rfind(k_refresh_prefix, 0) == 0) {
+    auto found = co_await p_.store.find_refresh_token(hash(token));
+    if (found && *found && (*found)->record.client_id == client->client_id) grant = (*found)->record.family_id;
+  }
+  if (!grant.empty()) {
+    spdlog::info("client {} revoked a grant", client->client_name);
+    co_await revoke_grant(grant);
+  }
+  // RFC 7009 §2.2: 200 whether or not the token was valid.
+  http::Reply reply = http::make_reply(http::Status::ok, "", "text/plain");
+  reply.head.set(http::Field::cache_control, "no-store");
+  reply.head.set(http::Field::access_control_allow_origin, "*");
+  co_return reply;
+}
+
+}  // namespace mcpedge::oauth
