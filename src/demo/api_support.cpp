@@ -234,6 +234,15 @@ std::vector<std::pair<std::string, std::string>> query_pairs(string_view query) 
   return pairs;
 }
 
+json::object caller_json(const Caller& caller) {
+  auto or_null = [](const std::string& v) { return v.empty() ? json::value(nullptr) : json::value(v); };
+  return json::object{{"key_kind", to_string(caller.kind)},
+                      {"api_key_id", or_null(caller.api_key_id)},
+                      {"user_id", or_null(caller.user_id)},
+                      {"org_id", or_null(caller.org_id)},
+                      {"key_prefix", caller.key_prefix}};
+}
+
 std::optional<std::string> query_arg(const Call& c, string_view name) {
   for (auto& [key, value] : query_pairs(c.in.query))
     if (key == name) return std::move(value);

@@ -3,6 +3,7 @@
 
 #include "base/expected.hpp"
 #include "demo/database.hpp"
+#include "demo/sample_api.hpp"
 #include "http/message.hpp"
 
 #include "base/ascii.hpp"
@@ -101,10 +102,14 @@ std::string percent_decode(string_view text, bool plus_is_space = false);
 struct Call {
   http::Incoming& in;
   Database& db;
+  const SampleApi& api;
   std::int64_t now_ms;  // read once per request
-  string_view api_key;
+  const Caller& caller;
   std::vector<std::string> params;  // the `*` segments of the route, percent-decoded
 };
+
+// {"key_kind", "api_key_id", "user_id", "org_id", "key_prefix"}; absent values are null.
+json::object caller_json(const Caller& caller);
 
 // The query's name/value pairs, decoded, in order. Parsed here rather than with Boost.URL: the
 // parse_query of the installed Boost 1.81 reads a view up to a NUL instead of its size (past the
@@ -213,6 +218,11 @@ bool workflow_exists(Sql& db, string_view id);
 std::optional<json::object> load_workflow(Sql& db, string_view id);
 std::optional<json::object> load_folder(Sql& db, string_view id);
 std::optional<json::object> load_execution(Sql& db, string_view id, std::int64_t now);
+
+// --- End-user API keys (end_user_keys.cpp) ----------------------------------------------------
+
+// The caller a minted key stands for; 401 when no such key exists or it expired at or before `now_ms`.
+asio::awaitable<Result<Caller>> find_end_user_key(Database& db, string_view token, std::int64_t now_ms);
 
 // --- Workflow steps (workflows.cpp) ------------------------------------------------------------
 

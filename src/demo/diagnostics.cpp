@@ -73,10 +73,12 @@ asio::awaitable<Reply> diag_echo(Call& c) {
     std::string name = ascii_lower(field.name_string());
     if (name.starts_with("x-echo-")) headers[name] = std::string(field.value());
   }
+  // Who the key said the caller is (as GET /whoami): proves which credential an upstream call carried.
   co_return reply_json(Status::ok, json::object{{"method", std::string(c.in.request.method_string())},
                                                 {"query", std::move(query_args)},
                                                 {"body", std::move(body)},
-                                                {"headers", std::move(headers)}});
+                                                {"headers", std::move(headers)},
+                                                {"caller", caller_json(c.caller)}});
 }
 
 asio::awaitable<Reply> diag_slow(Call& c) {

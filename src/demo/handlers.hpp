@@ -39,6 +39,12 @@ boost::asio::awaitable<http::Reply> get_case(Call& c);
 // generator.cpp
 boost::asio::awaitable<http::Reply> generate_workflow(Call& c);
 
+// end_user_keys.cpp
+boost::asio::awaitable<http::Reply> mint_end_user_key(Call& c);
+boost::asio::awaitable<http::Reply> delete_end_user_key(Call& c);
+boost::asio::awaitable<http::Reply> whoami(Call& c);
+boost::asio::awaitable<http::Reply> whoami_last(Call& c);
+
 // diagnostics.cpp
 boost::asio::awaitable<http::Reply> diag_text(Call& c);
 boost::asio::awaitable<http::Reply> diag_image(Call& c);

@@ -20,13 +20,13 @@ namespace {
 // --- Handlers: account and index ---------------------------------------------------------------
 
 asio::awaitable<Reply> me(Call& c) {
-  co_return reply_json(Status::ok, json::object{{"key_prefix", c.api_key.substr(0, 12)}, {"plan", "demo"}});
+  co_return reply_json(Status::ok, json::object{{"key_prefix", c.caller.key_prefix}, {"plan", "demo"}});
 }
 
 asio::awaitable<Reply> api_index(Call&) {
-  json::array resources = {"/spaces", "/folders",       "/workflows",    "/executions",
-                           "/cases",  "/cases/summary", "/cases/filter", "/ai/workflows/generate",
-                           "/me"};
+  json::array resources = {"/spaces", "/folders",       "/workflows",        "/executions",
+                           "/cases",  "/cases/summary", "/cases/filter",     "/ai/workflows/generate",
+                           "/me",     "/whoami",        "/end_user_api_keys"};
   co_return reply_json(Status::ok, json::object{{"name", "mcpedge sample API"},
                                                 {"base_path", SampleApi::k_prefix},
                                                 {"resources", std::move(resources)}});
@@ -40,12 +40,17 @@ struct Route {
   http::Verb method;
   string_view pattern;  // segments after k_prefix; "*" matches one segment
   Endpoint endpoint;
+  bool admin_only = false;  // minted end-user keys get 403
 };
 
 // Literal segments come before "*" at the same place: the first pattern that matches decides.
 constexpr Route k_routes[] = {
     {http::Verb::get, "", api_index},
     {http::Verb::get, "me", me},
+    {http::Verb::get, "whoami", whoami},
+    {http::Verb::get, "whoami/last", whoami_last, true},
+    {http::Verb::post, "end_user_api_keys", mint_end_user_key, true},
+    {http::Verb::delete_, "end_user_api_keys/*", delete_end_user_key, true},
     {http::Verb::get, "spaces", list_spaces},
     {http::Verb::get, "spaces/*", get_space},
     {http::Verb::get, "folders", list_folders},
@@ -123,6 +128,18 @@ bool same_key(string_view a, string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// The admin key alone, or with identity headers (the `service` credential strategy: one credential,
+// the user named beside it).
+Caller admin_caller(const http::Request& req, string_view key) {
+  Caller caller{Caller::Kind::admin, {}, {}, {}, std::string(key.substr(0, 12))};
+  if (string_view user = http::header(req, "X-Mcpedge-User"); !user.empty()) {
+    caller.kind = Caller::Kind::service;
+    caller.user_id = user;
+    caller.org_id = http::header(req, "X-Mcpedge-Org");
+  }
+  return caller;
+}
+
 // --- Start-up: schema, seed data, key ----------------------------------------------------------
 
 void seed_all(Sql& db) {
@@ -195,8 +212,11 @@ std::string prepare_database(Sql& db, const std::filesystem::path& file) {
   if (found == 0) {
     db.transaction([&] {
       db.exec(seed::k_schema);
+      db.exec(seed::k_schema_v2);
       seed_all(db);
     });
+  } else if (found == 1) {
+    db.transaction([&] { db.exec(seed::k_schema_v2); });  // keeps the data, adds end-user keys
   } else if (found != seed::k_schema_version) {
     throw std::runtime_error(file.string() + " has schema version " + std::to_string(found) + "; this mcpedge knows " +
                              std::to_string(seed::k_schema_version) +
@@ -210,6 +230,18 @@ std::string prepare_database(Sql& db, const std::filesystem::path& file) {
 }
 
 }  // namespace
+
+std::string_view to_string(Caller::Kind kind) {
+  switch (kind) {
+    case Caller::Kind::admin:
+      return "admin";
+    case Caller::Kind::end_user:
+      return "end_user";
+    case Caller::Kind::service:
+      return "service";
+  }
+  return "unknown";
+}
 
 SampleApi::SampleApi(std::unique_ptr<Database> db, std::string api_key, Clock clock)
     : db_(std::move(db)), api_key_(std::move(api_key)), clock_(std::move(clock)) {}
@@ -232,6 +264,16 @@ std::shared_ptr<SampleApi> SampleApi::open(const std::filesystem::path& data_dir
   return std::shared_ptr<SampleApi>(new SampleApi(std::move(db), std::move(key), std::move(clock)));
 }
 
+std::optional<Caller> SampleApi::last_caller() const {
+  std::lock_guard lock(last_mutex_);
+  return last_caller_;
+}
+
+void SampleApi::remember(const Caller& caller) {
+  std::lock_guard lock(last_mutex_);
+  last_caller_ = caller;
+}
+
 asio::awaitable<Reply> SampleApi::handle(http::Incoming& in) {
   const string_view path = in.path;
   if (!path.starts_with(k_prefix) || (path.size() > k_prefix.size() && path[k_prefix.size()] != '/'))
@@ -240,9 +282,16 @@ asio::awaitable<Reply> SampleApi::handle(http::Incoming& in) {
 
   const std::optional<string_view> key = presented_key(in.request);
   if (!key) co_return reply_error(Status::unauthorized, "missing API key", "send X-API-Key");
-  if (!same_key(*key, api_key_))
-    co_return reply_error(Status::unauthorized, "invalid API key",
-                          "use the key that `mcpedge demo` printed at start-up");
+  const std::int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_().time_since_epoch()).count();
+  Caller caller;
+  if (same_key(*key, api_key_)) {
+    caller = admin_caller(in.request, *key);
+  } else {
+    Result<Caller> minted = co_await find_end_user_key(*db_, *key, now_ms);
+    if (!minted) co_return reply_error(minted.error());
+    caller = std::move(*minted);
+  }
 
   const std::vector<string_view> segments = split_path(path.substr(k_prefix.size()));
   const Route* matched = nullptr;
@@ -273,9 +322,14 @@ asio::awaitable<Reply> SampleApi::handle(http::Incoming& in) {
     co_return reply;
   }
 
-  const std::int64_t now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(clock_().time_since_epoch()).count();
-  Call call{in, *db_, now_ms, api_key_, std::move(params)};
+  if (route->admin_only && caller.kind == Caller::Kind::end_user)
+    co_return reply_error(Status::forbidden,
+                          std::string(in.request.method_string()) + " " + std::string(path) +
+                              " needs the admin API key, not an end-user key",
+                          "send the key that `mcpedge demo` printed at start-up");
+  if (route->endpoint != whoami_last) remember(caller);
+
+  Call call{in, *db_, *this, now_ms, caller, std::move(params)};
   std::optional<Reply> reply;
   std::string failure;
   try {

@@ -6,8 +6,9 @@
 
 namespace mcpedge::demo::seed {
 
-// Schema version 1. Times are milliseconds since the Unix epoch (UTC); steps, input and output are
-// JSON text. An execution's stored `state` is 'running' until stopped; whether it has finished is
+// Schema version 1; k_schema_v2 below upgrades it (a new file gets both, a version 1 file only the
+// upgrade). Times are milliseconds since the Unix epoch (UTC); steps, input and output are JSON
+// text. An execution's stored `state` is 'running' until stopped; whether it has finished is
 // derived from the clock when it is read.
 inline constexpr const char* k_schema = R"sql(
 CREATE TABLE settings (
@@ -71,10 +72,24 @@ CREATE TABLE cases (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX cases_by_created ON cases(created_at, id);
-PRAGMA user_version = 1;
 )sql";
 
-inline constexpr int k_schema_version = 1;
+// Version 2: end-user API keys (PropelAuth style), minted with the admin key. Only the SHA-256 of a
+// key is stored; metadata is JSON text; expires_at is NULL for a key that never expires.
+inline constexpr const char* k_schema_v2 = R"sql(
+CREATE TABLE end_user_api_keys (
+  id TEXT PRIMARY KEY,
+  token_hash BLOB NOT NULL UNIQUE,
+  user_id TEXT NOT NULL,
+  org_id TEXT,
+  metadata TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER
+);
+PRAGMA user_version = 2;
+)sql";
+
+inline constexpr int k_schema_version = 2;
 
 // 2025-01-06T09:00:00Z: the day the demo company started automating.
 inline constexpr std::int64_t k_epoch_ms = 1736154000000;
