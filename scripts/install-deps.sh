@@ -9,6 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev
   libvalijson-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev
+  chromium  # headless browser for the sign-in tests, driven by npm playwright-core (which cannot download one)
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
