@@ -18,6 +18,9 @@
 #include "store/sqlite/sqlite_store.hpp"
 #include "tools/catalog.hpp"
 
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -100,11 +103,12 @@ struct AuthParts {
   oauth::CimdCache cimd;
   std::unique_ptr<oauth::AuthorizationServer> server;
   std::unique_ptr<oauth::BearerAuthenticator> bearer;
+  std::optional<asio::steady_timer> housekeeping_timer;  // on worker 0's loop; cancelled by the drain
 };
 
 // Every few seconds: grants revoked by other replicas; every few minutes: expired rows.
 asio::awaitable<void> housekeeping(AuthParts& auth) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
+  asio::steady_timer& timer = *auth.housekeeping_timer;
   for (int tick = 0;; ++tick) {
     co_await auth.server->refresh_revocations();
     if (tick % 60 == 0) {
@@ -114,7 +118,9 @@ asio::awaitable<void> housekeeping(AuthParts& auth) {
       if (!pruned) spdlog::warn("{}", pruned.error().message);
     }
     timer.expires_after(std::chrono::seconds(5));
-    co_await timer.async_wait(asio::use_awaitable);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;  // the drain began
   }
 }
 
@@ -195,6 +201,8 @@ int run_gateway(http::Server& server, const http::ListenInfo& listening, Gateway
   }
   if (auth) {
     auth->server->mount(router);
+    auth->housekeeping_timer.emplace(server.worker(0).executor());
+    server.on_drain([&auth] { auth->housekeeping_timer->cancel(); });
     asio::co_spawn(server.worker(0).executor(), housekeeping(*auth), asio::detached);
   }
   server.set_handler([&router](http::Incoming& in) { return router(in); });

@@ -317,6 +317,7 @@ void Server::stop() {
   // The signal wait is what keeps worker 0's loop alive once its connections are gone.
   asio::post(workers_[0]->loop(), [this] {
     if (signals_) signals_->cancel();
+    for (auto& callback : drain_callbacks_) callback();
   });
 }
 

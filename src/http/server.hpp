@@ -97,6 +97,9 @@ class Server {
   void set_limits(const ServerLimits& limits) { limits_ = limits; }
   // Before run(): the handler, when it can only be built after listen().
   void set_handler(Handler handler) { handler_ = std::move(handler); }
+  // Before run(): called on worker 0's loop when the drain begins, to end background tasks (timers)
+  // that would otherwise keep the loop running.
+  void on_drain(std::function<void()> callback) { drain_callbacks_.push_back(std::move(callback)); }
 
   std::size_t worker_count() const { return workers_.size(); }
   Worker& worker(std::size_t i) { return *workers_[i]; }
@@ -109,6 +112,7 @@ class Server {
   Handler handler_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<bool> draining_{false};
+  std::vector<std::function<void()>> drain_callbacks_;
   std::optional<boost::asio::signal_set> signals_;  // worker 0's loop; cancelled by stop()
 };
 

@@ -23,11 +23,18 @@ void replace_all(std::string& text, std::string_view from, std::string_view to) 
     text.replace(at, from.size(), to);
 }
 
-// Placeholders inside the strings of a JSON body; a string that is exactly "{expires_at}" becomes a number.
+// Placeholders inside the strings of a JSON body; a string that is exactly "{expires_at}" becomes a
+// number, and one that is exactly a placeholder with no value (a user without organisation) null.
 void expand_json(json::value& value, const UpstreamGrant& who, std::int64_t expires_at) {
   if (value.is_string()) {
-    if (value.as_string() == "{expires_at}") {
+    const auto& text = value.as_string();
+    if (text == "{expires_at}") {
       value = expires_at;
+      return;
+    }
+    if ((text == "{org}" && who.org.empty()) || (text == "{email}" && who.email.empty()) ||
+        (text == "{name}" && who.name.empty())) {
+      value = nullptr;
       return;
     }
     value = expand_identity(value.as_string(), who, expires_at);

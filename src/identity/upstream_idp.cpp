@@ -112,7 +112,8 @@ asio::awaitable<Expected<std::shared_ptr<const ProviderMetadata>, IdpError>> Ups
   }
   http::OutboundRequest request;
   request.url = url;
-  auto document = co_await fetch_json(client, std::move(request), "IdP discovery " + url);
+  std::string what = "IdP discovery " + url;
+  auto document = co_await fetch_json(client, std::move(request), what);
   if (!document) co_return Unexpected{document.error()};
   DiscoveryExpectations expected;
   expected.issuer = config_.issuer;
@@ -126,7 +127,8 @@ asio::awaitable<Expected<std::shared_ptr<const ProviderMetadata>, IdpError>> Ups
   if (expected.need_jwks_uri) {
     http::OutboundRequest jwks_request;
     jwks_request.url = metadata->jwks_uri;
-    auto jwks = co_await fetch_json(client, std::move(jwks_request), "IdP JWKS " + metadata->jwks_uri);
+    std::string what_jwks = "IdP JWKS " + metadata->jwks_uri;
+    auto jwks = co_await fetch_json(client, std::move(jwks_request), what_jwks);
     if (!jwks) co_return Unexpected{jwks.error()};
     auto set = parse_jwks(*jwks);
     if (!set) co_return Unexpected{IdpError{"server_error", "IdP JWKS: " + set.error().message}};

@@ -17,7 +17,8 @@ namespace mcpedge::mcp {
 struct Caller {
   std::string credential;                                    // what tool calls send upstream; may be empty
   std::vector<std::pair<std::string, std::string>> headers;  // identity headers sent upstream with it
-  std::string user;  // stable key that binds sessions and streams to this user; empty when anonymous
+  bool bearer = false;  // the credential is an OAuth access token: always `Authorization: Bearer`, whatever its shape
+  std::string user;     // stable key that binds sessions and streams to this user; empty when anonymous
   // The scopes granted by an OAuth token; nullopt when the credential carries no scopes (an API key),
   // in which case tools are not gated by scope.
   std::optional<std::vector<std::string>> scopes;

@@ -240,7 +240,8 @@ boost::asio::awaitable<Outcome> Dispatcher::call_tool(RequestContext& ctx, const
     co_return reply(ctx, m, tools::error_result(text + ". Fix the arguments and call again."),
                     false);  // one sentence per problem
   }
-  tools::CallContext call{ctx.worker.client(), ctx.caller.credential, ctx.revision, ctx.caller.headers};
+  tools::CallContext call{ctx.worker.client(), ctx.caller.credential, ctx.revision, ctx.caller.headers,
+                          ctx.caller.bearer};
   json::object result = co_await tools::invoke(*catalog_, *tool, arguments, call);
   co_return reply(ctx, m, std::move(result), false);
 }

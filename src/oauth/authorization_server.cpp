@@ -443,8 +443,9 @@ asio::awaitable<http::Reply> AuthorizationServer::callback(http::Incoming& in) {
   if (!binding || !crypto::constant_time_equal(hash(*binding), pending->browser_binding))
     co_return error_page(http::Status::bad_request, "invalid_request",
                          "This sign-in was started in another browser, or its cookie was lost.");
-  auto fresh = co_await p_.store.mark_code_used("state:" + hash(state), unix_seconds(pending->expires_at),
-                                                unix_seconds(Clock::now()));
+  std::string state_key = "state:" + hash(state);
+  auto fresh =
+      co_await p_.store.mark_code_used(state_key, unix_seconds(pending->expires_at), unix_seconds(Clock::now()));
   if (!fresh)
     co_return error_page(http::Status::service_unavailable, "temporarily_unavailable", "The store is unavailable.");
   if (!*fresh)
@@ -566,8 +567,11 @@ asio::awaitable<http::Reply> AuthorizationServer::finish(http::Incoming& in, Pen
   auto client = co_await resolve_client(in, pending.client_id);
   std::string client_name =
       client && !client->client_name.empty() ? client->client_name : host_of(pending.redirect_uri);
-  auto consented = co_await p_.store.save_consent(store::Consent{
-      who.subject, pending.client_id, client_name, pending.redirect_uri, pending.scope, unix_seconds(now)});
+  // A named value, not a braced temporary: g++ 12 destroys an aggregate prvalue argument of a
+  // coroutine twice (seen under ASan).
+  store::Consent decision{who.subject,          pending.client_id, client_name,
+                          pending.redirect_uri, pending.scope,     unix_seconds(now)};
+  auto consented = co_await p_.store.save_consent(std::move(decision));
   if (!saved || !consented) {
     spdlog::error("store: {}", !saved ? saved.error().message : consented.error().message);
     co_return redirect_to_client(

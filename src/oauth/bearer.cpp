@@ -96,6 +96,8 @@ boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> BearerAuthenticator::
         caller.headers.emplace_back(name, identity::expand_identity(value, who));
     } else {
       caller.credential = std::move(token->credential);
+      caller.bearer = auth_.credential.strategy == config::CredentialStrategy::idp_token ||
+                      auth_.credential.strategy == config::CredentialStrategy::token_exchange;
     }
     co_return caller;
   }

@@ -175,8 +175,8 @@ asio::awaitable<http::Reply> AuthorizationServer::token_for_code(http::Incoming&
       resource && *resource != code->resource && *resource != p_.server.issuer && *resource != code->resource + "/")
     co_return token_error(http::Status::bad_request, "invalid_target", "resource must be " + code->resource);
   auto now = Clock::now();
-  auto fresh =
-      co_await p_.store.mark_code_used("code:" + hash(code->id), unix_seconds(code->expires_at), unix_seconds(now));
+  std::string code_key = "code:" + hash(code->id);
+  auto fresh = co_await p_.store.mark_code_used(code_key, unix_seconds(code->expires_at), unix_seconds(now));
   if (!fresh) co_return token_error(http::Status::service_unavailable, "temporarily_unavailable", "store unavailable");
   if (!*fresh) {
     spdlog::warn("authorization code replayed by client {}: revoking grant", client.client_name);
@@ -347,7 +347,8 @@ asio::awaitable<http::Reply> AuthorizationServer::revoke(http::Incoming& in) {
     auto access = open_access_token(*p_.keys, token, p_.server.resource());
     if (access && access->client_id == client->client_id) grant = access->grant;
   } else if (token.rfind(k_refresh_prefix, 0) == 0) {
-    auto found = co_await p_.store.find_refresh_token(hash(token));
+    std::string token_hash = hash(token);
+    auto found = co_await p_.store.find_refresh_token(token_hash);
     if (found && *found && (*found)->record.client_id == client->client_id) grant = (*found)->record.family_id;
   }
   if (!grant.empty()) {

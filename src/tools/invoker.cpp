@@ -20,8 +20,10 @@ boost::asio::awaitable<json::object> invoke(const Catalog& catalog, const Tool& 
                                             CallContext& context) {
   const config::UpstreamConfig& upstream = catalog.upstream();
   CredentialChoice credential = choose_credential(upstream.credential, arguments, context.credential);
-  auto call = bind_call(upstream, tool.config, arguments, credential.value);
+  bool as_bearer = context.bearer_credential && credential.source == CredentialChoice::Source::request;
+  auto call = bind_call(upstream, tool.config, arguments, as_bearer ? std::string_view() : credential.value);
   if (!call) co_return error_result("tool \"" + tool.config.name + "\": " + call.error());
+  if (as_bearer) call->request.headers.emplace_back(upstream.credential.bearer_header, "Bearer " + credential.value);
   if (credential.source == CredentialChoice::Source::request) {
     for (const auto& header : context.identity_headers) call->request.headers.push_back(header);
   }

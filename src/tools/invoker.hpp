@@ -21,6 +21,7 @@ struct CallContext {
   Revision revision;
   // Identity headers that travel with the credential (the service strategy's X-User-Id and the like).
   const std::vector<std::pair<std::string, std::string>>& identity_headers;
+  bool bearer_credential = false;  // send the request's credential as `Authorization: Bearer` whatever its shape
 };
 
 // Violations of the tool's input schema, one readable line each; empty when valid.

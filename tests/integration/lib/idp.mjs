@@ -100,6 +100,13 @@ export async function startIdp(options = {}) {
         return { sub: id, name: account.name ?? id, email: `${id}@example.test`, orgs: account.orgs ?? [] };
       },
     }),
+    // Like PropelAuth's, introspection answers with the user's name and organisations: they ride on
+    // the access token as extra claims.
+    extraTokenClaims: async (ctx, token) => {
+      if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
+      const account = accounts.get(token.accountId) ?? {};
+      return { name: account.name ?? token.accountId, orgs: account.orgs ?? [] };
+    },
     ...(autoConsent ? { loadExistingGrant: grantEverythingRequested } : {}),
     renderError: async (ctx, out) => {
       ctx.type = 'html';

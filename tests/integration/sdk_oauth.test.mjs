@@ -1,0 +1,264 @@
+// The TypeScript SDK client's own OAuth support against mcpedge's authorization server: discovery →
+// registration → authorize (consent + upstream sign-in) → token → tools/call → refresh, once per
+// credential strategy, with the upstream proving which credential it received.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { auth, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { startDemo, demoTable } from './lib/server.mjs';
+import { startIdp } from './lib/idp.mjs';
+import { CookieJar, followAuthorization } from './lib/oauth_driver.mjs';
+
+const k_redirect = 'http://127.0.0.1:1/callback';  // never requested: the driver stops at it
+
+// An OAuthClientProvider that keeps everything in memory and records the authorization URL.
+class MemoryProvider {
+  constructor() { this.saved = {}; }
+  get redirectUrl() { return k_redirect; }
+  get clientMetadata() {
+    return {
+      client_name: 'mcpedge SDK test', redirect_uris: [k_redirect], application_type: 'native',
+      grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none',
+    };
+  }
+  clientInformation() { return this.saved.client; }
+  saveClientInformation(info) { this.saved.client = info; }
+  tokens() { return this.saved.tokens; }
+  saveTokens(tokens) { this.saved.tokens = tokens; }
+  saveCodeVerifier(verifier) { this.saved.verifier = verifier; }
+  codeVerifier() { return this.saved.verifier; }
+  redirectToAuthorization(url) { this.authorizationUrl = url; }
+}
+
+// Answers mcpedge's consent page, the demo's development sign-in and the organisation picker.
+function answerPages({ name = 'Ada Lovelace', orgs = [], pick } = {}) {
+  const seen = [];
+  const onPage = (url, html, forms) => {
+    const consent = forms.find((f) => f.action.endsWith('/consent'));
+    if (consent) { seen.push('consent'); return { form: consent, overrides: { decision: 'approve' } }; }
+    const devSignIn = forms.find((f) => 'name' in f.fields && new URL(f.action, url).pathname.endsWith('/dev-idp/authorize'));
+    if (devSignIn) { seen.push('dev-sign-in'); return { form: devSignIn, overrides: { name, orgs: orgs.length ? orgs : undefined } }; }
+    const picker = forms.find((f) => f.action.endsWith('/oauth/org'));
+    if (picker) { seen.push('org-picker'); return { form: picker, overrides: { org: pick } }; }
+    throw new Error(`unexpected page ${url}: ${html.slice(0, 300)}`);
+  };
+  return { onPage, seen };
+}
+
+// The SDK's whole flow: connect (401) → auth() redirects → the driver signs in → finishAuth → connect.
+async function signIn(url, pages) {
+  const provider = new MemoryProvider();
+  const first = new Client({ name: 'oauth-test', version: '1.0.0' });
+  await assert.rejects(first.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider })),
+    (e) => e instanceof UnauthorizedError);
+  assert.ok(provider.authorizationUrl, 'the SDK asked for a browser redirect');
+  assert.equal(provider.authorizationUrl.searchParams.get('code_challenge_method'), 'S256');
+  const final = await followAuthorization(provider.authorizationUrl.href, { jar: new CookieJar(), stopAt: k_redirect, onPage: pages.onPage });
+  const back = new URL(final);
+  assert.ok(back.searchParams.get('code'), `the client got a code, not ${final}`);
+  assert.equal(back.searchParams.get('iss'), new URL(url).origin, 'RFC 9207 iss on the redirect');
+  const transport = new StreamableHTTPClientTransport(new URL(url), { authProvider: provider });
+  await transport.finishAuth(back.searchParams.get('code'));
+  const client = new Client({ name: 'oauth-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }));
+  return { provider, client };
+}
+
+async function whoami(client) {
+  const result = await client.callTool({ name: 'whoami', arguments: {} });
+  assert.ok(!result.isError, JSON.stringify(result));
+  return result.structuredContent ?? JSON.parse(result.content[0].text);
+}
+
+// The demo's table with its auth section replaced.
+function tableWith(authYaml, extra = '') {
+  const text = readFileSync(demoTable, 'utf8').replace(/^auth:\n(?:(?:[ #].*)?\n)*/m, `${authYaml}\n`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'mcpedge-oauth-'));
+  const file = path.join(dir, 'gateway.yaml');
+  writeFileSync(file, text + extra);
+  return file;
+}
+
+const k_mint = `    strategy: mint
+    mint:
+      url: \${MCPEDGE_DEMO_API_URL}/end_user_api_keys
+      headers: { X-API-Key: "\${MCPEDGE_DEMO_API_KEY}" }
+      body: { user_id: "{subject}", org_id: "{org}", expires_at_seconds: "{expires_at}" }
+      token_field: api_key_token`;
+
+test('demo: development sign-in, minted per-user key, refresh, legacy SSE with the same token', async () => {
+  const demo = await startDemo();
+  try {
+    const pages = answerPages({ name: 'Ada Lovelace' });
+    const { provider, client } = await signIn(demo.url, pages);
+    assert.deepEqual(pages.seen, ['consent', 'dev-sign-in']);
+    const tokens = provider.tokens();
+    assert.match(tokens.access_token, /^mcpat_/);
+    assert.match(tokens.refresh_token, /^mcprt_/);
+    const me = await whoami(client);
+    assert.equal(me.key_kind, 'end_user');
+    assert.equal(me.user_id, 'ada-lovelace');
+    assert.match(me.key_prefix, /^wf_user_/, 'the upstream got the minted key, never the mcpat_ token');
+    const spaces = await client.callTool({ name: 'list_spaces', arguments: {} });
+    assert.ok(!spaces.isError, JSON.stringify(spaces));
+
+    // Refresh through the SDK: a new access token and a rotated refresh token that still work.
+    assert.equal(await auth(provider, { serverUrl: new URL(demo.url) }), 'AUTHORIZED');
+    assert.notEqual(provider.tokens().refresh_token, tokens.refresh_token, 'rotated');
+    const again = new Client({ name: 'oauth-test', version: '1.0.0' });
+    await again.connect(new StreamableHTTPClientTransport(new URL(demo.url), { authProvider: provider }));
+    assert.equal((await whoami(again)).user_id, 'ada-lovelace');
+
+    // The legacy transport authenticates the same way.
+    const legacy = new Client({ name: 'oauth-test-sse', version: '1.0.0' });
+    await legacy.connect(new SSEClientTransport(new URL(`${demo.origin}/sse`), { authProvider: provider }));
+    assert.equal((await whoami(legacy)).user_id, 'ada-lovelace');
+    await Promise.all([client.close(), again.close(), legacy.close()]);
+  } finally {
+    assert.equal((await demo.stop()).code, 0);
+  }
+});
+
+test('demo: a user in two organisations picks one in the picker, and tools act in it', async () => {
+  const demo = await startDemo();
+  try {
+    const pages = answerPages({ name: 'Grace Hopper', orgs: ['org_acme_ops', 'org_acme_sales'], pick: 'org_acme_sales' });
+    const { client } = await signIn(demo.url, pages);
+    assert.deepEqual(pages.seen, ['consent', 'dev-sign-in', 'org-picker']);
+    const me = await whoami(client);
+    assert.equal(me.user_id, 'grace-hopper');
+    assert.equal(me.org_id, 'org_acme_sales');
+    await client.close();
+  } finally {
+    await demo.stop();
+  }
+});
+
+test('oidc-provider: introspection identity + minted key (the PropelAuth chain)', async () => {
+  const idp = await startIdp({
+    clients: [{ client_id: 'mcpedge', client_secret: 's3cret', grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' }],
+    autoConsent: true,
+    accounts: { alice: { name: 'Alice Liddell', orgs: [{ id: 'org_wonder', name: 'Wonderland' }] } },
+  });
+  const config = tableWith(`auth:
+  scopes: [workflows:read, workflows:write]
+  idp: { issuer: "${idp.issuer}", client_id: mcpedge, client_secret: s3cret, identity: introspection, scopes: [openid, profile, orgs] }
+  credential:
+${k_mint}`);
+  const demo = await startDemo({ config });
+  try {
+    await idp.setRedirectUris('mcpedge', [`${demo.origin}/oauth/callback`]);
+    const pages = answerPages();
+    const { client } = await signIn(demo.url, pages);
+    const me = await whoami(client);
+    assert.deepEqual([me.key_kind, me.user_id, me.org_id], ['end_user', 'alice', 'org_wonder']);
+    const token = idp.eventsFor('token')[0];
+    assert.ok(token.body.code_verifier, 'mcpedge ran its own PKCE leg');
+    assert.equal(token.clientAuth.method, 'basic');
+    assert.ok(idp.eventsFor('introspection').length >= 1, 'identity came from RFC 7662 introspection');
+    await client.close();
+  } finally {
+    await demo.stop();
+    await idp.stop();
+  }
+});
+
+// An upstream API that accepts the IdP's tokens: it introspects each one at the IdP.
+async function startIdpProtectedApi(idp) {
+  const seen = [];
+  const server = http.createServer(async (req, res) => {
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    seen.push({ path: req.url, token, user: req.headers['x-mcpedge-user'] });
+    const answer = await fetch(`${idp.issuer}/token/introspection`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('api:api-secret').toString('base64')}` },
+      body: new URLSearchParams({ token }),
+    }).then((r) => r.json());
+    res.writeHead(answer.active ? 200 : 401, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ active: answer.active, sub: answer.sub, token_prefix: token.slice(0, 8) }));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, seen, close: () => new Promise((r) => server.close(r)) };
+}
+
+test('oidc-provider: idp_token with id_token identity; access tokens never outlive the IdP token; refresh renews it', async () => {
+  const idp = await startIdp({
+    clients: [
+      { client_id: 'mcpedge', client_secret: 's3cret', grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
+      { client_id: 'api', client_secret: 'api-secret', grant_types: [], response_types: [], redirect_uris: [] },
+    ],
+    autoConsent: true,
+    accessTokenTtl: 40,
+  });
+  const api = await startIdpProtectedApi(idp);
+  const dir = mkdtempSync(path.join(tmpdir(), 'mcpedge-oauth-'));
+  const config = path.join(dir, 'gateway.yaml');
+  writeFileSync(config, `server: { name: idp-token-test }
+upstream: { base_url: "${api.url}" }
+auth:
+  scopes: [api]
+  idp: { issuer: "${idp.issuer}", client_id: mcpedge, client_secret: s3cret, identity: id_token, scopes: [openid, profile] }
+  credential: { strategy: idp_token }
+tools:
+  - name: whoami
+    description: Who the API sees.
+    input_schema: { type: object }
+    http: { method: GET, path: /whoami }
+`);
+  const demo = await startDemo({ config });
+  try {
+    await idp.setRedirectUris('mcpedge', [`${demo.origin}/oauth/callback`]);
+    const { provider, client } = await signIn(demo.url, answerPages());
+    assert.ok(provider.tokens().expires_in <= 40, `expires_in ${provider.tokens().expires_in} is bounded by the IdP token's 40 s`);
+    const me = await whoami(client);
+    assert.equal(me.active, true);
+    assert.equal(me.sub, 'alice');
+    assert.ok(!api.seen[0].token.startsWith('mcpat_'), 'the upstream got the IdP token, not the client token');
+    const before = api.seen[0].token;
+    // The IdP token expires within the renewal margin, so the refresh grant renews it at the IdP.
+    assert.equal(await auth(provider, { serverUrl: new URL(demo.url) }), 'AUTHORIZED');
+    assert.ok(idp.eventsFor('token').some((e) => e.body.grant_type === 'refresh_token'), 'renewed with the IdP refresh token');
+    const again = new Client({ name: 'oauth-test', version: '1.0.0' });
+    await again.connect(new StreamableHTTPClientTransport(new URL(demo.url), { authProvider: provider }));
+    assert.equal((await whoami(again)).sub, 'alice');
+    assert.notEqual(api.seen.at(-1).token, before, 'a fresh IdP token went upstream');
+    await Promise.all([client.close(), again.close()]);
+  } finally {
+    await demo.stop();
+    await api.close();
+    await idp.stop();
+  }
+});
+
+test('oidc-provider: service credential plus identity headers', async () => {
+  const idp = await startIdp({
+    clients: [{ client_id: 'mcpedge', client_secret: 's3cret', grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' }],
+    autoConsent: true,
+  });
+  const config = tableWith(`auth:
+  scopes: [workflows:read, workflows:write]
+  idp: { issuer: "${idp.issuer}", client_id: mcpedge, client_secret: s3cret, identity: id_token }
+  credential:
+    strategy: service
+    service: { credential: "\${MCPEDGE_DEMO_API_KEY}", headers: { X-Mcpedge-User: "{subject}" } }`);
+  const demo = await startDemo({ config });
+  try {
+    await idp.setRedirectUris('mcpedge', [`${demo.origin}/oauth/callback`]);
+    const { client } = await signIn(demo.url, answerPages());
+    const me = await whoami(client);
+    assert.deepEqual([me.key_kind, me.user_id], ['service', 'alice']);
+    await client.close();
+  } finally {
+    await demo.stop();
+    await idp.stop();
+  }
+});
