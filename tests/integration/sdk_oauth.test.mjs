@@ -12,7 +12,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { auth, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { startDemo, demoTable } from './lib/server.mjs';
-import { startIdp } from './lib/idp.mjs';
+import { startIdp, k_token_exchange } from './lib/idp.mjs';
 import { CookieJar, followAuthorization } from './lib/oauth_driver.mjs';
 
 const k_redirect = 'http://127.0.0.1:1/callback';  // never requested: the driver stops at it
@@ -182,7 +182,8 @@ async function startIdpProtectedApi(idp) {
       body: new URLSearchParams({ token }),
     }).then((r) => r.json());
     res.writeHead(answer.active ? 200 : 401, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ active: answer.active, sub: answer.sub, token_prefix: token.slice(0, 8) }));
+    res.end(JSON.stringify({ active: answer.active, sub: answer.sub, exchanged: answer.exchanged ?? false,
+      audience: answer.audience ?? null, token_prefix: token.slice(0, 8) }));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}`, seen, close: () => new Promise((r) => server.close(r)) };
@@ -259,6 +260,50 @@ test('oidc-provider: service credential plus identity headers', async () => {
     await client.close();
   } finally {
     await demo.stop();
+    await idp.stop();
+  }
+});
+
+test('oidc-provider: token_exchange (RFC 8693) sends the API a token exchanged for its audience', async () => {
+  const idp = await startIdp({
+    clients: [
+      { client_id: 'mcpedge', client_secret: 's3cret', grant_types: ['authorization_code', 'refresh_token', k_token_exchange],
+        response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
+      { client_id: 'api', client_secret: 'api-secret', grant_types: [], response_types: [], redirect_uris: [] },
+    ],
+    autoConsent: true,
+  });
+  const api = await startIdpProtectedApi(idp);
+  const dir = mkdtempSync(path.join(tmpdir(), 'mcpedge-oauth-'));
+  const config = path.join(dir, 'gateway.yaml');
+  writeFileSync(config, `server: { name: token-exchange-test }
+upstream: { base_url: "${api.url}" }
+auth:
+  scopes: [api]
+  idp: { issuer: "${idp.issuer}", client_id: mcpedge, client_secret: s3cret, identity: userinfo, scopes: [openid, profile] }
+  credential:
+    strategy: token_exchange
+    token_exchange: { audience: "https://api.example.test" }
+tools:
+  - name: whoami
+    description: Who the API sees.
+    input_schema: { type: object }
+    http: { method: GET, path: /whoami }
+`);
+  const demo = await startDemo({ config });
+  try {
+    await idp.setRedirectUris('mcpedge', [`${demo.origin}/oauth/callback`]);
+    const { client } = await signIn(demo.url, answerPages());
+    const me = await whoami(client);
+    assert.deepEqual([me.active, me.sub, me.exchanged, me.audience], [true, 'alice', true, 'https://api.example.test']);
+    const exchange = idp.eventsFor('token').find((e) => e.body.grant_type === k_token_exchange);
+    assert.ok(exchange, 'mcpedge called the IdP with the token-exchange grant');
+    assert.equal(exchange.body.subject_token_type, 'urn:ietf:params:oauth:token-type:access_token');
+    assert.ok(!api.seen[0].token.startsWith('mcpat_'));
+    await client.close();
+  } finally {
+    await demo.stop();
+    await api.close();
     await idp.stop();
   }
 });

@@ -105,7 +105,7 @@ export async function startIdp(options = {}) {
     extraTokenClaims: async (ctx, token) => {
       if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
       const account = accounts.get(token.accountId) ?? {};
-      return { name: account.name ?? token.accountId, orgs: account.orgs ?? [] };
+      return { ...(token.extra ?? {}), name: account.name ?? token.accountId, orgs: account.orgs ?? [] };
     },
     ...(autoConsent ? { loadExistingGrant: grantEverythingRequested } : {}),
     renderError: async (ctx, out) => {
@@ -113,6 +113,8 @@ export async function startIdp(options = {}) {
       ctx.body = `<!DOCTYPE html><title>IdP error</title><pre id="error">${escapeHtml(JSON.stringify(out))}</pre>`;
     },
   });
+
+  registerTokenExchange(provider);
 
   provider.use(async (ctx, next) => {
     await next();
@@ -232,3 +234,35 @@ function quietOidcProviderNotices() {
     };
   }
 }
+
+// RFC 8693 token exchange, which oidc-provider leaves to the deployment: the subject token must be an
+// access token this IdP issued and still considers valid; the new token is for the same user and grant,
+// marked `exchanged` and carrying the requested audience, so an API that introspects it can tell.
+export const k_token_exchange = 'urn:ietf:params:oauth:grant-type:token-exchange';
+function registerTokenExchange(provider) {
+  const { errors } = Provider;
+  provider.registerGrantType(k_token_exchange, async (ctx) => {
+    const { subject_token: subjectToken, subject_token_type: subjectType, audience } = ctx.oidc.params;
+    if (subjectType !== 'urn:ietf:params:oauth:token-type:access_token')
+      throw new errors.InvalidRequest('subject_token_type must be urn:ietf:params:oauth:token-type:access_token');
+    const subject = await provider.AccessToken.find(subjectToken);
+    if (!subject || subject.isExpired) throw new errors.InvalidGrant('subject_token is not an active access token');
+    const exchanged = new provider.AccessToken({
+      accountId: subject.accountId,
+      client: ctx.oidc.client,
+      grantId: subject.grantId,
+      scope: subject.scope,
+      gty: 'token_exchange',
+      extra: { exchanged: true, audience: audience ?? null, name: subject.extra?.name, orgs: subject.extra?.orgs },
+    });
+    const value = await exchanged.save();
+    ctx.body = {
+      access_token: value,
+      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      token_type: 'Bearer',
+      expires_in: exchanged.expiration,
+      scope: subject.scope,
+    };
+  }, ['subject_token', 'subject_token_type', 'requested_token_type', 'audience', 'scope', 'resource']);
+}
+
