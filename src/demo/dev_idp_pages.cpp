@@ -82,12 +82,10 @@ std::string about_page(std::string_view issuer) {
 
 http::Reply page_reply(http::Status status, std::string html, std::string_view form_origin) {
   http::Reply reply = http::make_reply(status, std::move(html), "text/html; charset=utf-8");
-  std::string csp = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'";
-  if (!form_origin.empty()) {
-    csp += ' ';
-    csp += form_origin;
-  }
-  csp += "; frame-ancestors 'none'";
+  // No form-action: browsers apply it to every redirect after the POST, and the sign-in's chain ends
+  // at the MCP client's redirect URI, which this page cannot know (mcpedge's callback sends it on).
+  (void)form_origin;
+  std::string csp = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
   reply.head.set("Content-Security-Policy", csp);
   reply.head.set(http::Field::x_frame_options, "DENY");
   reply.head.set(http::Field::cache_control, "no-store");

@@ -18,11 +18,6 @@ std::string text_of(const json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-void replace_all(std::string& text, std::string_view from, std::string_view to) {
-  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
-}
-
 // Placeholders inside the strings of a JSON body; a string that is exactly "{expires_at}" becomes a
 // number, and one that is exactly a placeholder with no value (a user without organisation) null.
 void expand_json(json::value& value, const UpstreamGrant& who, std::int64_t expires_at) {
@@ -109,12 +104,30 @@ asio::awaitable<Expected<UpstreamGrant, IdpError>> exchange(UpstreamIdp& idp, ht
 }  // namespace
 
 std::string expand_identity(std::string_view text, const UpstreamGrant& who, std::int64_t expires_at) {
-  std::string out(text);
-  replace_all(out, "{subject}", who.subject);
-  replace_all(out, "{org}", who.org);
-  replace_all(out, "{name}", who.name);
-  replace_all(out, "{email}", who.email);
-  if (expires_at) replace_all(out, "{expires_at}", std::to_string(expires_at));
+  // One pass: a value put in is never read again, so a name such as "{email}" stays a name.
+  const std::string expiry = std::to_string(expires_at);
+  const std::pair<std::string_view, const std::string*> placeholders[] = {
+      {"{subject}", &who.subject},
+      {"{org}", &who.org},
+      {"{name}", &who.name},
+      {"{email}", &who.email},
+      {"{expires_at}", expires_at ? &expiry : nullptr}};
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    bool replaced = false;
+    if (text[i] == '{') {
+      for (const auto& [name, value] : placeholders) {
+        if (value && text.substr(i, name.size()) == name) {
+          out += *value;
+          i += name.size();
+          replaced = true;
+          break;
+        }
+      }
+    }
+    if (!replaced) out += text[i++];
+  }
   return out;
 }
 

@@ -77,6 +77,11 @@ class UpstreamIdp {
                                                                 std::string nonce);
 
   const config::IdpConfig& config() const { return config_; }
+  // The metadata if discovery already succeeded; never fetches.
+  std::shared_ptr<const ProviderMetadata> cached_metadata() const {
+    std::lock_guard lock(mutex_);
+    return metadata_;
+  }
 
  private:
   boost::asio::awaitable<Expected<IdpTokens, IdpError>> token_request(
@@ -90,7 +95,7 @@ class UpstreamIdp {
 
   config::IdpConfig config_;
   std::string redirect_uri_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::shared_ptr<const ProviderMetadata> metadata_;
   std::shared_ptr<const JwkSet> keys_;
 };

@@ -8,6 +8,7 @@
 namespace mcpedge::mcp {
 
 bool scope_covers(std::string_view granted, std::string_view needed) {
+  if (granted.empty()) return false;
   if (granted == needed) return true;
   return needed.size() > granted.size() && needed.substr(0, granted.size()) == granted && needed[granted.size()] == ':';
 }

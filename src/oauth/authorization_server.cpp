@@ -113,6 +113,17 @@ std::string host_of(std::string_view uri) {
   return host.empty() ? std::string(parsed->scheme()) + ":" : host;
 }
 
+// The CSP source that admits navigations to `uri`: its origin for http(s), its scheme otherwise
+// (cursor:, vscode:). Form submissions are checked at every redirect that follows them, so the pages'
+// form-action must name where the POST ends up: the IdP, or the client's redirect URI.
+std::string csp_source(std::string_view uri) {
+  auto parsed = boost::urls::parse_uri(uri);
+  if (!parsed) return {};
+  std::string scheme = ascii_lower(parsed->scheme());
+  if (scheme == "http" || scheme == "https") return scheme + "://" + std::string(parsed->encoded_authority());
+  return scheme + ":";
+}
+
 }  // namespace
 
 AuthorizationServer::AuthorizationServer(AuthorizationServerParts parts) : p_(std::move(parts)) {}
@@ -122,7 +133,9 @@ http::Reply AuthorizationServer::page(http::Status status, std::string html, std
   reply.head.set("Content-Security-Policy", web::content_security_policy(form_action));
   reply.head.set("X-Frame-Options", "DENY");
   reply.head.set("X-Content-Type-Options", "nosniff");
-  reply.head.set("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` with the consent POST,
+  // which the CSRF check would refuse.
+  reply.head.set("Referrer-Policy", "same-origin");
   return reply;
 }
 
@@ -342,6 +355,7 @@ asio::awaitable<http::Reply> AuthorizationServer::authorize(http::Incoming& in) 
       }
     }
   }
+  co_await p_.idp.metadata(in.worker.client());  // so the page's form-action can name the IdP
   co_return consent_page(in, *client, pending, signed_in_as);
 }
 
@@ -366,7 +380,9 @@ http::Reply AuthorizationServer::consent_page(http::Incoming& in, const Register
   PendingAuthorization request = pending;
   request.consented_subject.clear();
   view.hidden = {{"request", seal_pending_authorization(*p_.keys, request)}, {"csrf", csrf}};
-  http::Reply reply = page(http::Status::ok, web::consent_page(view), "'self'");
+  std::string targets = "'self' " + csp_source(pending.redirect_uri);
+  if (auto metadata = p_.idp.cached_metadata()) targets += " " + csp_source(metadata->authorization_endpoint);
+  http::Reply reply = page(http::Status::ok, web::consent_page(view), targets);
   reply.head.insert(http::Field::set_cookie, set_cookie(k_csrf_cookie, csrf, p_.config.auth.login_ttl, "Strict"));
   return reply;
 }
@@ -379,7 +395,8 @@ asio::awaitable<http::Reply> AuthorizationServer::consent(http::Incoming& in) {
   std::string token = form.value("csrf");
   std::string_view origin = http::header(in.request, http::Field::origin);
   if (!cookie || cookie->empty() || token.empty() || !crypto::constant_time_equal(*cookie, token) ||
-      (!origin.empty() && origin != p_.server.issuer)) {
+      (!origin.empty() && origin != p_.server.issuer &&
+       !(origin == "null" && http::header(in.request, "Sec-Fetch-Site") == "same-origin"))) {
     co_return error_page(http::Status::forbidden, "invalid_request",
                          "The consent form did not come from this page in this browser (CSRF check failed).");
   }
@@ -504,8 +521,10 @@ asio::awaitable<http::Reply> AuthorizationServer::callback(http::Incoming& in) {
     auto client = co_await resolve_client(in, pending->client_id);
     std::string client_name =
         client && !client->client_name.empty() ? client->client_name : host_of(pending->redirect_uri);
-    co_return page(http::Status::ok, web::org_picker_page(p_.product, who->name.empty() ? who->subject : who->name,
-                                                          client_name, choices, {{"login", sealed}}));
+    co_return page(http::Status::ok,
+                   web::org_picker_page(p_.product, who->name.empty() ? who->subject : who->name, client_name, choices,
+                                        {{"login", sealed}}),
+                   "'self' " + csp_source(pending->redirect_uri));
   }
   std::string org = who->orgs.empty() ? std::string() : who->orgs.front().id;
   co_return co_await finish(in, std::move(*pending), std::move(*who), std::move(org), std::move(*tokens));

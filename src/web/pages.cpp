@@ -65,7 +65,7 @@ std::string page(std::string_view product, std::string_view title, std::string_v
   std::string out =
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<meta name=\"referrer\" content=\"no-referrer\"><title>";
+      "<meta name=\"referrer\" content=\"same-origin\"><title>";
   out += escape(title) + " · " + escape(product) + "</title><style>" + std::string(k_style) + "</style></head>\n";
   out += "<body><main>\n<h1>" + escape(title) + "</h1>\n" + std::string(body_html) + "\n</main></body></html>\n";
   return out;

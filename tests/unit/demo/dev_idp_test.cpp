@@ -202,8 +202,7 @@ TEST_F(DevIdpTest, AuthorizePageIsEscapedAndLockedDown) {
   ASSERT_EQ(r.status, 200u) << r.body();
   EXPECT_EQ(r.content_type(), "text/html; charset=utf-8");
   EXPECT_EQ(r.header("Content-Security-Policy"),
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:8080; "
-            "frame-ancestors 'none'");
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
   EXPECT_EQ(r.header("X-Frame-Options"), "DENY");
   EXPECT_EQ(r.header("Cache-Control"), "no-store");
   const std::string html = r.body();
