@@ -1,6 +1,8 @@
 // Generates the non-JSON bodies of the sample API: PNG pixel, WAV silence, SVG diagrams, multipart.
 #include "demo/media.hpp"
 
+#include "web/pages.hpp"
+
 #include <array>
 #include <cstdint>
 
@@ -70,32 +72,7 @@ std::string wav_silence(std::chrono::milliseconds duration, unsigned sample_rate
   return out;
 }
 
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string xml_escape(std::string_view text) { return web::escape(text); }
 
 std::string workflow_svg(std::string_view title, const std::vector<DiagramStep>& steps) {
   constexpr int width = 360, box_w = 280, box_h = 56, gap = 34, top = 64, left = (width - box_w) / 2;

@@ -1,11 +1,32 @@
 // The pass-through authenticator and the scope hierarchy.
 #include "mcp/caller.hpp"
 
+#include <algorithm>
+
 #include "mcp/jsonrpc.hpp"
 #include "mcp/session.hpp"
 #include "mcp/wire.hpp"
 
 namespace mcpedge::mcp {
+
+std::vector<std::string> split_scopes(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string word(text.substr(start, end - start));
+    if (!word.empty() && std::find(out.begin(), out.end(), word) == out.end()) out.push_back(std::move(word));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string join_scopes(const std::vector<std::string>& scopes) {
+  std::string out;
+  for (const auto& scope : scopes) out += (out.empty() ? "" : " ") + scope;
+  return out;
+}
 
 bool scope_covers(std::string_view granted, std::string_view needed) {
   if (granted.empty()) return false;
@@ -34,9 +55,7 @@ boost::asio::awaitable<Expected<Caller, http::Reply>> PassThroughAuthenticator::
 }
 
 http::Reply PassThroughAuthenticator::insufficient_scope(const std::vector<std::string>& needed) const {
-  std::string list;
-  for (const auto& scope : needed) list += (list.empty() ? "" : " ") + scope;
-  return refusal(http::Status::forbidden, k_invalid_request, "this operation needs the scopes: " + list);
+  return refusal(http::Status::forbidden, k_invalid_request, "this operation needs the scopes: " + join_scopes(needed));
 }
 
 }  // namespace mcpedge::mcp

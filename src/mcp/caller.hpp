@@ -24,6 +24,10 @@ struct Caller {
   std::optional<std::vector<std::string>> scopes;
 };
 
+// OAuth's space-delimited scope lists (RFC 6749 §3.3): words in order, repeats and extra spaces dropped.
+std::vector<std::string> split_scopes(std::string_view text);
+std::string join_scopes(const std::vector<std::string>& scopes);
+
 // Whether `granted` covers `needed`: equal, or a broader scope of the hierarchy ("workflows" covers
 // "workflows:write"; 2026-07-28 authorization#step-up-authorization-flow).
 bool scope_covers(std::string_view granted, std::string_view needed);

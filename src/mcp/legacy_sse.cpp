@@ -69,17 +69,13 @@ asio::awaitable<http::Reply> LegacySse::message(http::Incoming& in) {
   std::shared_ptr<Channel> channel = session_id ? find(*session_id) : nullptr;
   boost::system::error_code ec;
   json::value body;
-  auto forbidden = s_.origins.check(req);
-  std::optional<Expected<Caller, http::Reply>> caller;
-  if (!forbidden) caller = co_await s_.auth.authenticate(req);
-  if (forbidden) {
-    reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *forbidden);
-  } else if (!*caller) {
-    reply = std::move(caller->error());
+  auto caller = co_await admit(s_, req);
+  if (!caller) {
+    reply = std::move(caller.error());
   } else if (!session_id || session_id->empty()) {
     reply = refusal(http::Status::bad_request, k_invalid_request,
                     "session_id is required: POST to the URL of the stream's endpoint event");
-  } else if (!channel || channel->user_key != (*caller)->user) {
+  } else if (!channel || channel->user_key != caller->user) {
     reply =
         refusal(http::Status::not_found, k_invalid_request, "no open stream has this session_id; open GET /sse again");
   } else if (!is_json_content_type(http::header(req, http::Field::content_type))) {
@@ -89,11 +85,11 @@ asio::awaitable<http::Reply> LegacySse::message(http::Incoming& in) {
                     "Parse error: the body is not valid JSON (" + ec.message() + ")");
   } else if (auto parsed = parse_message(body); !parsed) {
     reply = rpc_reply(http::Status::bad_request, error_text(parsed.error().id, parsed.error().error));
-  } else if (auto needed = s_.dispatcher.missing_scopes(*parsed, **caller); !needed.empty()) {
+  } else if (auto needed = s_.dispatcher.missing_scopes(*parsed, *caller); !needed.empty()) {
     reply = s_.auth.insufficient_scope(needed);
   } else {
     auto request_copy = std::make_shared<http::Request>(req);
-    asio::co_spawn(in.worker.executor(), process(channel, request_copy, std::move(*parsed), **caller, in.worker),
+    asio::co_spawn(in.worker.executor(), process(channel, request_copy, std::move(*parsed), *caller, in.worker),
                    asio::detached);
     reply = http::text_reply(http::Status::accepted, "Accepted");
   }

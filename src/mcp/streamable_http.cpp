@@ -35,6 +35,12 @@ http::Reply sse_reply(std::string body, bool prime, std::chrono::milliseconds re
 
 }  // namespace
 
+asio::awaitable<Expected<Caller, http::Reply>> admit(const TransportState& state, const http::Request& request) {
+  if (auto why = state.origins.check(request))
+    co_return Unexpected{refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *why)};
+  co_return co_await state.auth.authenticate(request);
+}
+
 std::optional<http::Reply> StreamableHttp::open_session(const http::Request& request, const Caller& caller,
                                                         std::optional<Session>& session) const {
   std::string_view id = http::header(request, "Mcp-Session-Id");
@@ -54,13 +60,9 @@ std::optional<http::Reply> StreamableHttp::open_session(const http::Request& req
 asio::awaitable<http::Reply> StreamableHttp::post(http::Incoming& in) {
   const http::Request& req = in.request;
   http::Reply reply;
-  auto forbidden = s_.origins.check(req);
-  std::optional<Expected<Caller, http::Reply>> caller;
-  if (!forbidden) caller = co_await s_.auth.authenticate(req);
-  if (forbidden) {
-    reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *forbidden);
-  } else if (!*caller) {
-    reply = std::move(caller->error());
+  auto caller = co_await admit(s_, req);
+  if (!caller) {
+    reply = std::move(caller.error());
   } else if (!is_json_content_type(http::header(req, http::Field::content_type))) {
     reply = refusal(http::Status::unsupported_media_type, k_invalid_request,
                     "Content-Type must be application/json (got \"" +
@@ -76,9 +78,9 @@ asio::awaitable<http::Reply> StreamableHttp::post(http::Incoming& in) {
       reply = refusal(http::Status::bad_request, k_parse_error,
                       "Parse error: the body is not valid JSON (" + ec.message() + ")");
     } else if (body.is_array()) {
-      reply = co_await post_batch(in, body.as_array(), **caller);
+      reply = co_await post_batch(in, body.as_array(), *caller);
     } else {
-      reply = co_await post_message(in, body, **caller);
+      reply = co_await post_message(in, body, *caller);
     }
   }
   add_cors(reply, req);
@@ -222,18 +224,14 @@ asio::awaitable<void> StreamableHttp::run_polled(std::string stream_id, Message 
 asio::awaitable<http::Reply> StreamableHttp::get(http::Incoming& in) {
   const http::Request& req = in.request;
   http::Reply reply;
-  auto forbidden = s_.origins.check(req);
-  std::optional<Expected<Caller, http::Reply>> caller;
-  if (!forbidden) caller = co_await s_.auth.authenticate(req);
+  auto caller = co_await admit(s_, req);
   std::optional<Session> session;
   std::string_view last_event = http::header(req, "Last-Event-ID");
-  if (forbidden) {
-    reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *forbidden);
-  } else if (!*caller) {
-    reply = std::move(caller->error());
+  if (!caller) {
+    reply = std::move(caller.error());
   } else if (!accepts(http::header(req, http::Field::accept), "text/event-stream")) {
     reply = refusal(http::Status::not_acceptable, k_invalid_request, "GET needs Accept: text/event-stream");
-  } else if (auto refused = open_session(req, **caller, session)) {
+  } else if (auto refused = open_session(req, *caller, session)) {
     reply = std::move(*refused);
   } else if (last_event.empty()) {
     reply = http::error_reply(
@@ -242,7 +240,7 @@ asio::awaitable<http::Reply> StreamableHttp::get(http::Incoming& in) {
     reply.head.set(http::Field::allow, "POST, DELETE");
   } else {
     auto event = parse_event_id(last_event);
-    std::string user = (*caller)->user;
+    std::string user = caller->user;
     PollRegistry::Attach state = event ? s_.polls.peek(event->first, user) : PollRegistry::Attach::unknown;
     if (state == PollRegistry::Attach::unknown || state == PollRegistry::Attach::forbidden) {
       reply = refusal(http::Status::not_found, k_invalid_request,
@@ -271,18 +269,14 @@ asio::awaitable<http::Reply> StreamableHttp::get(http::Incoming& in) {
 asio::awaitable<http::Reply> StreamableHttp::remove(http::Incoming& in) {
   const http::Request& req = in.request;
   http::Reply reply;
-  auto forbidden = s_.origins.check(req);
-  std::optional<Expected<Caller, http::Reply>> caller;
-  if (!forbidden) caller = co_await s_.auth.authenticate(req);
+  auto caller = co_await admit(s_, req);
   std::optional<Session> session;
-  if (forbidden) {
-    reply = refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *forbidden);
-  } else if (!*caller) {
-    reply = std::move(caller->error());
+  if (!caller) {
+    reply = std::move(caller.error());
   } else if (http::header(req, "Mcp-Session-Id").empty()) {
     reply = refusal(http::Status::bad_request, k_invalid_request,
                     "DELETE needs the Mcp-Session-Id header of the session to end");
-  } else if (auto refused = open_session(req, **caller, session)) {
+  } else if (auto refused = open_session(req, *caller, session)) {
     reply = std::move(*refused);
   } else {
     s_.terminated.add(http::header(req, "Mcp-Session-Id"), s_.config.server.session_ttl);

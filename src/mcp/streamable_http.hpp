@@ -23,6 +23,9 @@ struct TransportState {
   const Authenticator& auth;
 };
 
+// The Origin check (403) and then authentication (401), in that order, as every MCP endpoint does first.
+boost::asio::awaitable<Expected<Caller, http::Reply>> admit(const TransportState& state, const http::Request& request);
+
 class StreamableHttp {
  public:
   explicit StreamableHttp(TransportState state) : s_(state) {}

@@ -1,5 +1,6 @@
 // /authorize → consent → upstream IdP → /oauth/callback (→ organisation) → code; registration and discovery.
 #include "oauth/authorization_server.hpp"
+#include "oauth/endpoint_support.hpp"
 
 #include "base/ascii.hpp"
 #include "crypto/encoding.hpp"
@@ -24,7 +25,7 @@ namespace mcpedge::oauth {
 namespace asio = boost::asio;
 namespace json = boost::json;
 using Clock = std::chrono::system_clock;
-using Params = std::vector<std::pair<std::string, std::string>>;
+using namespace detail;
 
 namespace {
 
@@ -33,27 +34,12 @@ constexpr std::string_view k_session_cookie = "__Host-mcpedge_session";  // who 
 constexpr std::string_view k_csrf_cookie = "__Host-mcpedge_csrf";        // the consent form's CSRF token
 constexpr std::size_t k_max_registration_bytes = 16 * 1024;
 
-std::int64_t unix_seconds(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-std::string hash(std::string_view value) { return crypto::base64url_encode(crypto::sha256(value)); }
-
 // The one value of `name`; OAuth parameters may not repeat (RFC 6749 §3.1).
 struct ParamView {
   const Params& params;
-  std::optional<std::string> get(std::string_view name) const {
-    for (const auto& [k, v] : params)
-      if (k == name) return v;
-    return std::nullopt;
-  }
+  std::optional<std::string> get(std::string_view name) const { return param(params, name); }
   std::string value(std::string_view name) const { return get(name).value_or(""); }
-  std::optional<std::string> repeated() const {
-    for (std::size_t i = 0; i < params.size(); ++i)
-      for (std::size_t j = i + 1; j < params.size(); ++j)
-        if (params[i].first == params[j].first) return params[i].first;
-    return std::nullopt;
-  }
+  std::optional<std::string> repeated() const { return detail::repeated(params); }
 };
 
 std::string set_cookie(std::string_view name, std::string_view value, std::chrono::seconds max_age,
@@ -80,24 +66,6 @@ http::Reply json_error(const OAuthError& e) {
 void open_cors(http::Reply& reply) {
   reply.head.set(http::Field::access_control_allow_origin, "*");
   reply.head.set(http::Field::access_control_expose_headers, "WWW-Authenticate");
-}
-
-std::vector<std::string> split(std::string_view text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find(' ', start);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > start) out.emplace_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : " ") + p;
-  return out;
 }
 
 bool covers(const std::vector<std::string>& granted, const std::vector<std::string>& wanted) {
@@ -315,14 +283,14 @@ asio::awaitable<http::Reply> AuthorizationServer::authorize(http::Incoming& in) 
       co_return refuse("invalid_target", "resource must be " + resource + " (this server's MCP endpoint)");
   }
   std::vector<std::string> scopes;
-  for (auto& scope : split(q.value("scope"))) {
+  for (auto& scope : mcp::split_scopes(q.value("scope"))) {
     if (scope == "offline_access") continue;  // refresh tokens are issued to clients that registered the grant
     bool known = false;
     for (const auto& offered : p_.config.auth.scopes)
       known = known || offered == scope || scope.rfind(offered + ":", 0) == 0;
     if (!known)
       co_return refuse("invalid_scope",
-                       "unknown scope " + scope + "; this server offers " + join(p_.config.auth.scopes));
+                       "unknown scope " + scope + "; this server offers " + mcp::join_scopes(p_.config.auth.scopes));
     if (std::find(scopes.begin(), scopes.end(), scope) == scopes.end()) scopes.push_back(scope);
   }
   if (scopes.empty()) scopes = p_.config.auth.scopes;
@@ -333,7 +301,7 @@ asio::awaitable<http::Reply> AuthorizationServer::authorize(http::Incoming& in) 
   pending.client_state = state;
   pending.code_challenge = challenge;
   pending.resource = resource;
-  pending.scope = join(scopes);
+  pending.scope = mcp::join_scopes(scopes);
   pending.expires_at = Clock::now() + p_.config.auth.login_ttl;
 
   // A browser that signed in before and already approved this client for this redirect URI and these
@@ -349,7 +317,7 @@ asio::awaitable<http::Reply> AuthorizationServer::authorize(http::Incoming& in) 
       if (signed_in_as.empty()) signed_in_as = subject;
       auto remembered = co_await p_.store.find_consent(subject, client->client_id);
       if (remembered && *remembered && (*remembered)->redirect_uri == redirect_uri &&
-          covers(split((*remembered)->scopes), scopes)) {
+          covers(mcp::split_scopes((*remembered)->scopes), scopes)) {
         pending.consented_subject = subject;
         co_return co_await start_upstream(in, std::move(pending));
       }
@@ -375,7 +343,7 @@ http::Reply AuthorizationServer::consent_page(http::Incoming& in, const Register
   }
   view.metadata_document = client.kind == ClientKind::metadata_document;
   view.client_id_display = client.client_id;
-  view.scopes = split(pending.scope);
+  view.scopes = mcp::split_scopes(pending.scope);
   view.signed_in_as = signed_in_as;
   PendingAuthorization request = pending;
   request.consented_subject.clear();

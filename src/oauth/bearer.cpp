@@ -11,26 +11,7 @@
 
 namespace mcpedge::oauth {
 
-namespace {
-
-std::vector<std::string> split_scopes(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    auto space = text.find(' ');
-    if (space != 0) out.emplace_back(text.substr(0, space));
-    if (space == std::string_view::npos) break;
-    text.remove_prefix(space + 1);
-  }
-  return out;
-}
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : " ") + p;
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string user_key(std::string_view subject, std::string_view org) {
   std::string material = "user\n" + std::string(subject) + "\n" + std::string(org);
@@ -43,7 +24,7 @@ BearerAuthenticator::BearerAuthenticator(std::shared_ptr<const crypto::KeyRing> 
       server_(std::move(server)),
       auth_(auth),
       revoked_(revoked),
-      default_scope_(join(auth.scopes)) {}
+      default_scope_(mcp::join_scopes(auth.scopes)) {}
 
 http::Reply BearerAuthenticator::unauthorized(std::optional<std::string> error, std::string description) const {
   http::Reply reply = mcp::refusal(http::Status::unauthorized, mcp::k_invalid_request, "Unauthorized: " + description);
@@ -53,7 +34,7 @@ http::Reply BearerAuthenticator::unauthorized(std::optional<std::string> error, 
 }
 
 http::Reply BearerAuthenticator::insufficient_scope(const std::vector<std::string>& needed) const {
-  std::string scope = join(needed);
+  std::string scope = mcp::join_scopes(needed);
   std::string description = "this operation needs the scope " + scope + "; authorize again with it";
   http::Reply reply = mcp::refusal(http::Status::forbidden, mcp::k_invalid_request, "Forbidden: " + description);
   reply.head.set(http::Field::www_authenticate,
@@ -86,7 +67,7 @@ boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> BearerAuthenticator::
       co_return Unexpected{unauthorized("invalid_token", "the access token has been revoked; sign in again")};
     mcp::Caller caller;
     caller.user = user_key(token->subject, token->org);
-    caller.scopes = split_scopes(token->scope);
+    caller.scopes = mcp::split_scopes(token->scope);
     if (auth_.credential.strategy == config::CredentialStrategy::service) {
       identity::UpstreamGrant who;
       who.subject = token->subject;

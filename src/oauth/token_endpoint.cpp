@@ -1,5 +1,6 @@
 // /token (authorization_code with PKCE, refresh_token with rotation) and /revoke (RFC 7009).
 #include "oauth/authorization_server.hpp"
+#include "oauth/endpoint_support.hpp"
 
 #include "base/ascii.hpp"
 #include "crypto/encoding.hpp"
@@ -18,31 +19,12 @@ namespace mcpedge::oauth {
 namespace asio = boost::asio;
 namespace json = boost::json;
 using Clock = std::chrono::system_clock;
-using Params = std::vector<std::pair<std::string, std::string>>;
+using namespace detail;
 
 namespace {
 
 constexpr std::string_view k_refresh_prefix = "mcprt_";
 constexpr auto k_renew_margin = std::chrono::seconds(60);
-
-std::int64_t unix_seconds(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-std::string hash(std::string_view value) { return crypto::base64url_encode(crypto::sha256(value)); }
-
-std::optional<std::string> param(const Params& params, std::string_view name) {
-  for (const auto& [k, v] : params)
-    if (k == name) return v;
-  return std::nullopt;
-}
-
-std::optional<std::string> repeated(const Params& params) {
-  for (std::size_t i = 0; i < params.size(); ++i)
-    for (std::size_t j = i + 1; j < params.size(); ++j)
-      if (params[i].first == params[j].first) return params[i].first;
-  return std::nullopt;
-}
 
 http::Reply token_error(http::Status status, std::string error, std::string description, bool basic = false) {
   json::object body{{"error", error}, {"error_description", description}};
@@ -71,18 +53,6 @@ std::string percent_decoded(std::string_view text) {
   auto view = boost::urls::make_pct_string_view(text);
   if (!view) return std::string(text);
   return view->decode(opts);
-}
-
-std::vector<std::string> split(std::string_view text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find(' ', start);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > start) out.emplace_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -207,10 +177,10 @@ asio::awaitable<http::Reply> AuthorizationServer::token_for_refresh(http::Incomi
   const store::RefreshTokenRecord& current = (*found)->record;
   if (current.client_id != client.client_id)
     co_return token_error(http::Status::bad_request, "invalid_grant", "the refresh token was issued to another client");
-  std::vector<std::string> granted = split(current.scopes);
+  std::vector<std::string> granted = mcp::split_scopes(current.scopes);
   std::string scope = current.scopes;
   if (auto asked = param(form, "scope")) {
-    for (const auto& s : split(*asked)) {
+    for (const auto& s : mcp::split_scopes(*asked)) {
       if (std::find(granted.begin(), granted.end(), s) == granted.end())
         co_return token_error(http::Status::bad_request, "invalid_scope",
                               "scope " + s + " was not granted; ask for a subset of: " + current.scopes);

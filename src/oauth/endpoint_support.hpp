@@ -1,0 +1,39 @@
+// Small pieces the authorization server's endpoint files share.
+#pragma once
+
+#include "crypto/encoding.hpp"
+#include "mcp/caller.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mcpedge::oauth::detail {
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+inline std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+// What the store keeps of a secret or a one-time value: base64url(SHA-256).
+inline std::string hash(std::string_view value) { return crypto::base64url_encode(crypto::sha256(value)); }
+
+inline std::optional<std::string> param(const Params& params, std::string_view name) {
+  for (const auto& [k, v] : params)
+    if (k == name) return v;
+  return std::nullopt;
+}
+
+// The name of a parameter sent twice; OAuth parameters may not repeat (RFC 6749 §3.1).
+inline std::optional<std::string> repeated(const Params& params) {
+  for (std::size_t i = 0; i < params.size(); ++i)
+    for (std::size_t j = i + 1; j < params.size(); ++j)
+      if (params[i].first == params[j].first) return params[i].first;
+  return std::nullopt;
+}
+
+}  // namespace mcpedge::oauth::detail
