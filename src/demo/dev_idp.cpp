@@ -196,7 +196,7 @@ Reply authorize_page(const IdpContext& ctx, const OAuthParams& query) {
   form.return_origin = target->origin;
   form.sealed_request = seal_payload(ctx, "request", std::move(request), ctx.now + k_request_ttl);
   form.orgs = &o.orgs;
-  return page_reply(Status::ok, sign_in_page(form), target->origin);
+  return page_reply(Status::ok, sign_in_page(form));
 }
 
 Reply sign_in(const IdpContext& ctx, const OAuthParams& form) {
@@ -220,7 +220,7 @@ Reply sign_in(const IdpContext& ctx, const OAuthParams& form) {
   page.checked = form.all("orgs");
   auto again = [&](std::string error) {
     page.error = std::move(error);
-    return page_reply(Status::bad_request, sign_in_page(page), target->origin);
+    return page_reply(Status::bad_request, sign_in_page(page));
   };
   if (page.name.empty()) return again("Enter your name to sign in.");
   if (page.name.size() > k_max_display_name)

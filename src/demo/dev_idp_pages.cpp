@@ -80,11 +80,10 @@ std::string about_page(std::string_view issuer) {
   return document("Development identity provider", body);
 }
 
-http::Reply page_reply(http::Status status, std::string html, std::string_view form_origin) {
+http::Reply page_reply(http::Status status, std::string html) {
   http::Reply reply = http::make_reply(status, std::move(html), "text/html; charset=utf-8");
   // No form-action: browsers apply it to every redirect after the POST, and the sign-in's chain ends
   // at the MCP client's redirect URI, which this page cannot know (mcpedge's callback sends it on).
-  (void)form_origin;
   std::string csp = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
   reply.head.set("Content-Security-Policy", csp);
   reply.head.set(http::Field::x_frame_options, "DENY");

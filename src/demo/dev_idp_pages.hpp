@@ -29,6 +29,6 @@ std::string about_page(std::string_view issuer);
 // An HTML reply with the page headers: CSP allowing forms to post here and to `form_origin` (the
 // client's origin, because a 302 after a form post is checked against form-action), no framing,
 // no caching.
-http::Reply page_reply(http::Status status, std::string html, std::string_view form_origin = {});
+http::Reply page_reply(http::Status status, std::string html);
 
 }  // namespace mcpedge::demo::detail

@@ -49,25 +49,6 @@ std::string set_cookie(std::string_view name, std::string_view value, std::chron
          "; Max-Age=" + std::to_string(max_age.count());
 }
 
-http::Reply no_store(http::Reply reply) {
-  reply.head.set(http::Field::cache_control, "no-store");
-  reply.head.set(http::Field::pragma, "no-cache");
-  return reply;
-}
-
-http::Reply json_error(const OAuthError& e) {
-  json::object body{{"error", e.error}};
-  if (!e.description.empty()) body["error_description"] = e.description;
-  http::Reply reply = no_store(http::json_reply(e.status, json::serialize(body)));
-  if (e.status == http::Status::unauthorized) reply.head.set(http::Field::www_authenticate, "Basic realm=\"mcpedge\"");
-  return reply;
-}
-
-void open_cors(http::Reply& reply) {
-  reply.head.set(http::Field::access_control_allow_origin, "*");
-  reply.head.set(http::Field::access_control_expose_headers, "WWW-Authenticate");
-}
-
 bool covers(const std::vector<std::string>& granted, const std::vector<std::string>& wanted) {
   for (const auto& w : wanted)
     if (std::find(granted.begin(), granted.end(), w) == granted.end()) return false;
@@ -205,20 +186,20 @@ asio::awaitable<http::Reply> AuthorizationServer::register_client(http::Incoming
   if (req.body().size() > k_max_registration_bytes) {
     bad.description = "the registration request is " + std::to_string(req.body().size()) + " bytes; at most " +
                       std::to_string(k_max_registration_bytes) + " are accepted";
-    reply = json_error(bad);
+    reply = oauth_error(bad.status, bad.error, bad.description);
   } else if (std::string_view type = http::header(req, http::Field::content_type);
              ascii_lower(type).rfind("application/json", 0) != 0) {
     bad.description = "send the client metadata as Content-Type: application/json (RFC 7591 §3.1)";
-    reply = json_error(bad);
+    reply = oauth_error(bad.status, bad.error, bad.description);
   } else if (body = json::parse(req.body(), ec); ec || !body.is_object()) {
     bad.description = "the body must be a JSON object of client metadata (RFC 7591 §2)";
-    reply = json_error(bad);
+    reply = oauth_error(bad.status, bad.error, bad.description);
   } else {
     RegistrationOptions options;
     options.allow_insecure_web_loopback = p_.config.auth.allow_insecure_loopback_redirects;
     auto registered = oauth::register_client(*p_.keys, body, Clock::now(), options);
     if (!registered) {
-      reply = json_error({http::Status::bad_request, registered.error().error, registered.error().error_description});
+      reply = oauth_error(http::Status::bad_request, registered.error().error, registered.error().error_description);
     } else {
       reply = no_store(http::json_reply(http::Status::created, json::serialize(registered->body)));
       spdlog::info("registered client \"{}\" ({})", registered->client.client_name,

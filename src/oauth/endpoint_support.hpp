@@ -2,6 +2,7 @@
 #pragma once
 
 #include "crypto/encoding.hpp"
+#include "http/message.hpp"
 #include "mcp/caller.hpp"
 
 #include <chrono>
@@ -35,5 +36,14 @@ inline std::optional<std::string> repeated(const Params& params) {
       if (params[i].first == params[j].first) return params[i].first;
   return std::nullopt;
 }
+
+// Replies that carry tokens or OAuth errors are never cached (RFC 6749 §5.1).
+http::Reply no_store(http::Reply reply);
+// Endpoints without cookies may be called from any origin (browser-based MCP clients).
+void open_cors(http::Reply& reply);
+// RFC 6749 §5.2: {error, error_description}, no-store, open CORS, and a Basic challenge on 401.
+http::Reply oauth_error(http::Status status, std::string error, std::string description);
+// A 200 token response body (RFC 6749 §5.1).
+http::Reply token_reply(std::string body);
 
 }  // namespace mcpedge::oauth::detail

@@ -26,26 +26,7 @@ namespace {
 constexpr std::string_view k_refresh_prefix = "mcprt_";
 constexpr auto k_renew_margin = std::chrono::seconds(60);
 
-http::Reply token_error(http::Status status, std::string error, std::string description, bool basic = false) {
-  json::object body{{"error", error}, {"error_description", description}};
-  http::Reply reply = http::json_reply(status, json::serialize(body));
-  reply.head.set(http::Field::cache_control, "no-store");
-  reply.head.set(http::Field::pragma, "no-cache");
-  reply.head.set(http::Field::access_control_allow_origin, "*");
-  if (status == http::Status::unauthorized && basic)
-    reply.head.set(http::Field::www_authenticate, "Basic realm=\"mcpedge\"");
-  return reply;
-}
-
-http::Reply token_error(const OAuthError& e) { return token_error(e.status, e.error, e.description, true); }
-
-http::Reply token_reply(std::string body) {
-  http::Reply reply = http::json_reply(http::Status::ok, std::move(body));
-  reply.head.set(http::Field::cache_control, "no-store");
-  reply.head.set(http::Field::pragma, "no-cache");
-  reply.head.set(http::Field::access_control_allow_origin, "*");
-  return reply;
-}
+http::Reply token_error(const OAuthError& e) { return oauth_error(e.status, e.error, e.description); }
 
 std::string percent_decoded(std::string_view text) {
   boost::urls::encoding_opts opts;
@@ -104,16 +85,16 @@ asio::awaitable<Expected<RegisteredClient, OAuthError>> AuthorizationServer::aut
 asio::awaitable<http::Reply> AuthorizationServer::token(http::Incoming& in) {
   std::string_view type = http::header(in.request, http::Field::content_type);
   if (ascii_lower(type).rfind("application/x-www-form-urlencoded", 0) != 0)
-    co_return token_error(http::Status::bad_request, "invalid_request",
+    co_return oauth_error(http::Status::bad_request, "invalid_request",
                           "send the parameters as application/x-www-form-urlencoded (RFC 6749 §4.1.3)");
   auto form = http::form_params(in.request.body());
-  if (!form) co_return token_error(http::Status::bad_request, "invalid_request", "the form body is malformed");
+  if (!form) co_return oauth_error(http::Status::bad_request, "invalid_request", "the form body is malformed");
   if (auto twice = repeated(*form))
-    co_return token_error(http::Status::bad_request, "invalid_request", "the parameter " + *twice + " appears twice");
+    co_return oauth_error(http::Status::bad_request, "invalid_request", "the parameter " + *twice + " appears twice");
   std::string grant_type = param(*form, "grant_type").value_or("");
-  if (grant_type.empty()) co_return token_error(http::Status::bad_request, "invalid_request", "grant_type is required");
+  if (grant_type.empty()) co_return oauth_error(http::Status::bad_request, "invalid_request", "grant_type is required");
   if (grant_type != "authorization_code" && grant_type != "refresh_token")
-    co_return token_error(http::Status::bad_request, "unsupported_grant_type",
+    co_return oauth_error(http::Status::bad_request, "unsupported_grant_type",
                           "grant_type must be authorization_code or refresh_token");
   auto client = co_await authenticate_client(in, *form);
   if (!client) co_return token_error(client.error());
@@ -124,34 +105,34 @@ asio::awaitable<http::Reply> AuthorizationServer::token(http::Incoming& in) {
 asio::awaitable<http::Reply> AuthorizationServer::token_for_code(http::Incoming& in, RegisteredClient client,
                                                                  Params form) {
   std::string sealed = param(form, "code").value_or("");
-  if (sealed.empty()) co_return token_error(http::Status::bad_request, "invalid_request", "code is required");
+  if (sealed.empty()) co_return oauth_error(http::Status::bad_request, "invalid_request", "code is required");
   auto code = open_authorization_code(*p_.keys, sealed);
   if (!code)
-    co_return token_error(http::Status::bad_request, "invalid_grant",
+    co_return oauth_error(http::Status::bad_request, "invalid_grant",
                           code.error() == TokenError::expired ? "the authorization code has expired"
                                                               : "the authorization code is not valid");
   if (code->client_id != client.client_id)
-    co_return token_error(http::Status::bad_request, "invalid_grant", "the code was issued to another client");
+    co_return oauth_error(http::Status::bad_request, "invalid_grant", "the code was issued to another client");
   if (auto redirect = param(form, "redirect_uri"); redirect && *redirect != code->redirect_uri)
-    co_return token_error(http::Status::bad_request, "invalid_grant",
+    co_return oauth_error(http::Status::bad_request, "invalid_grant",
                           "redirect_uri differs from the one of the authorization request");
   auto verifier = param(form, "code_verifier");
   if (!verifier)
-    co_return token_error(http::Status::bad_request, "invalid_request", "code_verifier is required (PKCE)");
+    co_return oauth_error(http::Status::bad_request, "invalid_request", "code_verifier is required (PKCE)");
   if (!identity::verify_s256(*verifier, code->code_challenge))
-    co_return token_error(http::Status::bad_request, "invalid_grant",
+    co_return oauth_error(http::Status::bad_request, "invalid_grant",
                           "code_verifier does not match the code_challenge");
   if (auto resource = param(form, "resource");
       resource && *resource != code->resource && *resource != p_.server.issuer && *resource != code->resource + "/")
-    co_return token_error(http::Status::bad_request, "invalid_target", "resource must be " + code->resource);
+    co_return oauth_error(http::Status::bad_request, "invalid_target", "resource must be " + code->resource);
   auto now = Clock::now();
   std::string code_key = "code:" + hash(code->id);
   auto fresh = co_await p_.store.mark_code_used(code_key, unix_seconds(code->expires_at), unix_seconds(now));
-  if (!fresh) co_return token_error(http::Status::service_unavailable, "temporarily_unavailable", "store unavailable");
+  if (!fresh) co_return oauth_error(http::Status::service_unavailable, "temporarily_unavailable", "store unavailable");
   if (!*fresh) {
     spdlog::warn("authorization code replayed by client {}: revoking grant", client.client_name);
     co_await revoke_grant(code->credential_ref);
-    co_return token_error(http::Status::bad_request, "invalid_grant",
+    co_return oauth_error(http::Status::bad_request, "invalid_grant",
                           "the authorization code was already used; the tokens issued with it are revoked");
   }
   store::RefreshTokenRecord family;
@@ -169,29 +150,29 @@ asio::awaitable<http::Reply> AuthorizationServer::token_for_refresh(http::Incomi
                                                                     Params form) {
   std::string presented = param(form, "refresh_token").value_or("");
   if (presented.empty())
-    co_return token_error(http::Status::bad_request, "invalid_request", "refresh_token is required");
+    co_return oauth_error(http::Status::bad_request, "invalid_request", "refresh_token is required");
   std::string presented_hash = hash(presented);
   auto found = co_await p_.store.find_refresh_token(presented_hash);
-  if (!found) co_return token_error(http::Status::service_unavailable, "temporarily_unavailable", "store unavailable");
-  if (!*found) co_return token_error(http::Status::bad_request, "invalid_grant", "the refresh token is not valid");
+  if (!found) co_return oauth_error(http::Status::service_unavailable, "temporarily_unavailable", "store unavailable");
+  if (!*found) co_return oauth_error(http::Status::bad_request, "invalid_grant", "the refresh token is not valid");
   const store::RefreshTokenRecord& current = (*found)->record;
   if (current.client_id != client.client_id)
-    co_return token_error(http::Status::bad_request, "invalid_grant", "the refresh token was issued to another client");
+    co_return oauth_error(http::Status::bad_request, "invalid_grant", "the refresh token was issued to another client");
   std::vector<std::string> granted = mcp::split_scopes(current.scopes);
   std::string scope = current.scopes;
   if (auto asked = param(form, "scope")) {
     for (const auto& s : mcp::split_scopes(*asked)) {
       if (std::find(granted.begin(), granted.end(), s) == granted.end())
-        co_return token_error(http::Status::bad_request, "invalid_scope",
+        co_return oauth_error(http::Status::bad_request, "invalid_scope",
                               "scope " + s + " was not granted; ask for a subset of: " + current.scopes);
     }
     scope = *asked;
   }
   if (auto resource = param(form, "resource"); resource && *resource != p_.server.resource() &&
                                                *resource != p_.server.resource() + "/" && *resource != p_.server.issuer)
-    co_return token_error(http::Status::bad_request, "invalid_target", "resource must be " + p_.server.resource());
+    co_return oauth_error(http::Status::bad_request, "invalid_target", "resource must be " + p_.server.resource());
   if (p_.revoked.contains(current.family_id))
-    co_return token_error(http::Status::bad_request, "invalid_grant", "the grant has been revoked; sign in again");
+    co_return oauth_error(http::Status::bad_request, "invalid_grant", "the grant has been revoked; sign in again");
 
   auto now = Clock::now();
   std::string next_token = std::string(k_refresh_prefix) + crypto::random_token(32);
@@ -202,7 +183,7 @@ asio::awaitable<http::Reply> AuthorizationServer::token_for_refresh(http::Incomi
   next.expires_at = unix_seconds(now + p_.config.auth.refresh_token_ttl);
   auto rotation = co_await p_.store.rotate_refresh_token(presented_hash, next, unix_seconds(now));
   if (!rotation)
-    co_return token_error(http::Status::service_unavailable, "temporarily_unavailable", "store unavailable");
+    co_return oauth_error(http::Status::service_unavailable, "temporarily_unavailable", "store unavailable");
   switch (rotation->outcome) {
     case store::RotationOutcome::rotated:
     case store::RotationOutcome::rotated_in_grace:
@@ -210,14 +191,14 @@ asio::awaitable<http::Reply> AuthorizationServer::token_for_refresh(http::Incomi
     case store::RotationOutcome::reuse_detected:
       spdlog::warn("refresh token reused by client {}: revoking its grant", client.client_name);
       co_await revoke_grant(current.family_id);
-      co_return token_error(http::Status::bad_request, "invalid_grant",
+      co_return oauth_error(http::Status::bad_request, "invalid_grant",
                             "the refresh token was already used; every token of this grant is revoked");
     case store::RotationOutcome::expired:
-      co_return token_error(http::Status::bad_request, "invalid_grant", "the refresh token has expired; sign in again");
+      co_return oauth_error(http::Status::bad_request, "invalid_grant", "the refresh token has expired; sign in again");
     case store::RotationOutcome::revoked:
-      co_return token_error(http::Status::bad_request, "invalid_grant", "the grant has been revoked; sign in again");
+      co_return oauth_error(http::Status::bad_request, "invalid_grant", "the grant has been revoked; sign in again");
     case store::RotationOutcome::unknown:
-      co_return token_error(http::Status::bad_request, "invalid_grant", "the refresh token is not valid");
+      co_return oauth_error(http::Status::bad_request, "invalid_grant", "the refresh token is not valid");
   }
   auto issued = co_await issue_tokens(in, client, next, p_.server.resource(), false);
   if (!issued) co_return token_error(issued.error());
@@ -307,9 +288,9 @@ asio::awaitable<void> AuthorizationServer::refresh_revocations() {
 
 asio::awaitable<http::Reply> AuthorizationServer::revoke(http::Incoming& in) {
   auto form = http::form_params(in.request.body());
-  if (!form) co_return token_error(http::Status::bad_request, "invalid_request", "the form body is malformed");
+  if (!form) co_return oauth_error(http::Status::bad_request, "invalid_request", "the form body is malformed");
   std::string token = param(*form, "token").value_or("");
-  if (token.empty()) co_return token_error(http::Status::bad_request, "invalid_request", "token is required");
+  if (token.empty()) co_return oauth_error(http::Status::bad_request, "invalid_request", "token is required");
   auto client = co_await authenticate_client(in, *form);
   if (!client) co_return token_error(client.error());
   std::string grant;
@@ -326,9 +307,8 @@ asio::awaitable<http::Reply> AuthorizationServer::revoke(http::Incoming& in) {
     co_await revoke_grant(grant);
   }
   // RFC 7009 §2.2: 200 whether or not the token was valid.
-  http::Reply reply = http::make_reply(http::Status::ok, "", "text/plain");
-  reply.head.set(http::Field::cache_control, "no-store");
-  reply.head.set(http::Field::access_control_allow_origin, "*");
+  http::Reply reply = no_store(http::make_reply(http::Status::ok, "", "text/plain"));
+  open_cors(reply);
   co_return reply;
 }
 
