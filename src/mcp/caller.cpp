@@ -45,10 +45,9 @@ std::vector<std::string> missing_scopes(const std::vector<std::string>& granted,
   return missing;
 }
 
-boost::asio::awaitable<Expected<Caller, http::Reply>> PassThroughAuthenticator::authenticate(
-    const http::Request& request) const {
+boost::asio::awaitable<Expected<Caller, http::Reply>> PassThroughAuthenticator::authenticate(http::Incoming& in) const {
   Caller caller;
-  caller.credential = credential_of(request);
+  caller.credential = credential_of(in.request);
   if (required_ && caller.credential.empty()) co_return Unexpected{credential_required()};
   caller.user = user_key_for(caller.credential);
   co_return caller;

@@ -40,7 +40,8 @@ class Authenticator {
  public:
   virtual ~Authenticator() = default;
   // The caller, or the reply that refuses the request (401 with its challenge).
-  virtual boost::asio::awaitable<Expected<Caller, http::Reply>> authenticate(const http::Request& request) const = 0;
+  // `in` gives the request and the worker whose HTTP client may renew an upstream credential.
+  virtual boost::asio::awaitable<Expected<Caller, http::Reply>> authenticate(http::Incoming& in) const = 0;
   // 403 insufficient_scope naming every scope the operation needs.
   virtual http::Reply insufficient_scope(const std::vector<std::string>& needed) const = 0;
 };
@@ -50,7 +51,7 @@ class Authenticator {
 class PassThroughAuthenticator final : public Authenticator {
  public:
   explicit PassThroughAuthenticator(bool required) : required_(required) {}
-  boost::asio::awaitable<Expected<Caller, http::Reply>> authenticate(const http::Request& request) const override;
+  boost::asio::awaitable<Expected<Caller, http::Reply>> authenticate(http::Incoming& in) const override;
   http::Reply insufficient_scope(const std::vector<std::string>& needed) const override;
 
  private:

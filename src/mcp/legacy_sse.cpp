@@ -32,7 +32,7 @@ asio::awaitable<http::Reply> LegacySse::stream(http::Incoming& in) {
   if (!accepts(http::header(req, http::Field::accept), "text/event-stream")) {
     co_return refusal(http::Status::not_acceptable, k_invalid_request, "GET /sse needs Accept: text/event-stream");
   }
-  auto caller = co_await s_.auth.authenticate(req);
+  auto caller = co_await s_.auth.authenticate(in);
   if (!caller) co_return std::move(caller.error());
   http::Reply reply = sse_head();
   add_cors(reply, req);
@@ -69,7 +69,7 @@ asio::awaitable<http::Reply> LegacySse::message(http::Incoming& in) {
   std::shared_ptr<Channel> channel = session_id ? find(*session_id) : nullptr;
   boost::system::error_code ec;
   json::value body;
-  auto caller = co_await admit(s_, req);
+  auto caller = co_await admit(s_, in);
   if (!caller) {
     reply = std::move(caller.error());
   } else if (!session_id || session_id->empty()) {

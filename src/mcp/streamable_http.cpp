@@ -35,10 +35,10 @@ http::Reply sse_reply(std::string body, bool prime, std::chrono::milliseconds re
 
 }  // namespace
 
-asio::awaitable<Expected<Caller, http::Reply>> admit(const TransportState& state, const http::Request& request) {
-  if (auto why = state.origins.check(request))
+asio::awaitable<Expected<Caller, http::Reply>> admit(const TransportState& state, http::Incoming& in) {
+  if (auto why = state.origins.check(in.request))
     co_return Unexpected{refusal(http::Status::forbidden, k_invalid_request, "Forbidden: " + *why)};
-  co_return co_await state.auth.authenticate(request);
+  co_return co_await state.auth.authenticate(in);
 }
 
 std::optional<http::Reply> StreamableHttp::open_session(const http::Request& request, const Caller& caller,
@@ -60,7 +60,7 @@ std::optional<http::Reply> StreamableHttp::open_session(const http::Request& req
 asio::awaitable<http::Reply> StreamableHttp::post(http::Incoming& in) {
   const http::Request& req = in.request;
   http::Reply reply;
-  auto caller = co_await admit(s_, req);
+  auto caller = co_await admit(s_, in);
   if (!caller) {
     reply = std::move(caller.error());
   } else if (!is_json_content_type(http::header(req, http::Field::content_type))) {
@@ -224,7 +224,7 @@ asio::awaitable<void> StreamableHttp::run_polled(std::string stream_id, Message 
 asio::awaitable<http::Reply> StreamableHttp::get(http::Incoming& in) {
   const http::Request& req = in.request;
   http::Reply reply;
-  auto caller = co_await admit(s_, req);
+  auto caller = co_await admit(s_, in);
   std::optional<Session> session;
   std::string_view last_event = http::header(req, "Last-Event-ID");
   if (!caller) {
@@ -269,7 +269,7 @@ asio::awaitable<http::Reply> StreamableHttp::get(http::Incoming& in) {
 asio::awaitable<http::Reply> StreamableHttp::remove(http::Incoming& in) {
   const http::Request& req = in.request;
   http::Reply reply;
-  auto caller = co_await admit(s_, req);
+  auto caller = co_await admit(s_, in);
   std::optional<Session> session;
   if (!caller) {
     reply = std::move(caller.error());

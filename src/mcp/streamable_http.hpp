@@ -24,7 +24,7 @@ struct TransportState {
 };
 
 // The Origin check (403) and then authentication (401), in that order, as every MCP endpoint does first.
-boost::asio::awaitable<Expected<Caller, http::Reply>> admit(const TransportState& state, const http::Request& request);
+boost::asio::awaitable<Expected<Caller, http::Reply>> admit(const TransportState& state, http::Incoming& in);
 
 class StreamableHttp {
  public:

@@ -42,8 +42,8 @@ http::Reply BearerAuthenticator::insufficient_scope(const std::vector<std::strin
   return reply;
 }
 
-boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> BearerAuthenticator::authenticate(
-    const http::Request& request) const {
+boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> BearerAuthenticator::authenticate(http::Incoming& in) const {
+  const http::Request& request = in.request;
   std::string_view authorization = http::header(request, http::Field::authorization);
   std::string bearer;
   if (authorization.size() > 7 && ascii_lower(authorization.substr(0, 7)) == "bearer ") {

@@ -17,7 +17,7 @@ class BearerAuthenticator final : public mcp::Authenticator {
   BearerAuthenticator(std::shared_ptr<const crypto::KeyRing> keys, ServerDescription server,
                       const config::AuthConfig& auth, const RevocationList& revoked);
 
-  boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> authenticate(const http::Request& request) const override;
+  boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> authenticate(http::Incoming& in) const override;
   http::Reply insufficient_scope(const std::vector<std::string>& needed) const override;
 
   // 401 with `WWW-Authenticate: Bearer resource_metadata=…, scope=…` (+ error when a credential was sent).

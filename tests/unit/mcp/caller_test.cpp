@@ -1,6 +1,7 @@
 // Tests of who is calling: the scope hierarchy and the pass-through authenticator.
 #include "mcp/caller.hpp"
 
+#include "http/server.hpp"
 #include "mcp/session.hpp"
 #include "requests.hpp"
 
@@ -17,14 +18,17 @@ using testing::post_with;
 using Strings = std::vector<std::string>;
 
 // co_spawn needs a default-constructible result, which Expected is not: park it in an optional.
-asio::awaitable<void> authenticate_into(const Authenticator& auth, const http::Request& request,
+asio::awaitable<void> authenticate_into(const Authenticator& auth, http::Request& request,
                                         std::optional<Expected<Caller, http::Reply>>& out) {
-  auto result = co_await auth.authenticate(request);
+  http::ServerLimits limits;
+  http::Worker worker(0, limits);
+  http::Incoming in{request, {}, worker, "/mcp", ""};
+  auto result = co_await auth.authenticate(in);
   out.emplace(std::move(result));
 }
 
 // Runs one authentication to completion on its own loop.
-Expected<Caller, http::Reply> authenticate(const Authenticator& auth, const http::Request& request) {
+Expected<Caller, http::Reply> authenticate(const Authenticator& auth, http::Request request) {
   asio::io_context loop;
   std::optional<Expected<Caller, http::Reply>> out;
   auto done = asio::co_spawn(loop, authenticate_into(auth, request, out), asio::use_future);
