@@ -1,4 +1,4 @@
-// The command line (CLI11): mcpedge serve | demo | check | keys generate.
+// The command line (CLI11): mcpedge serve | demo | check | keys generate | doctor.
 #include "app/commands.hpp"
 
 #include "observability/log.hpp"
@@ -41,6 +41,14 @@ int main_cli(int argc, char** argv) {
   keys_cmd->require_subcommand(1);
   auto* generate_cmd = keys_cmd->add_subcommand("generate", "print a new key for MCPEDGE_KEYS");
 
+  DoctorOptions doctor_options;
+  auto* doctor_cmd = cli.add_subcommand(
+      "doctor", "replay each MCP client's sign-in discovery against a running server and report faults per client");
+  doctor_cmd->add_option("url", doctor_options.url, "the MCP URL users paste, e.g. https://mcp.example.com/mcp")
+      ->required();
+  doctor_cmd->add_flag("--json", doctor_options.json, "print a machine-readable report");
+  doctor_cmd->add_option("--timeout-ms", doctor_options.timeout_ms, "per-request timeout")->capture_default_str();
+
   CLI11_PARSE(cli, argc, argv);
   try {
     observability::init_logging(log_level, log_json ? observability::LogFormat::json : observability::LogFormat::text);
@@ -48,6 +56,7 @@ int main_cli(int argc, char** argv) {
     if (*demo_cmd) return demo(demo_options);
     if (*check_cmd) return check(check_path);
     if (*generate_cmd) return keys_generate();
+    if (*doctor_cmd) return doctor_command(doctor_options);
   } catch (const std::exception& e) {
     std::cerr << "mcpedge: " << e.what() << '\n';
     return 1;

@@ -1,4 +1,4 @@
-// The CLI's commands: serve, demo, check, keys generate.
+// The CLI's commands: serve, demo, check, keys generate, doctor.
 #pragma once
 
 #include <optional>
@@ -19,10 +19,19 @@ struct DemoOptions {
   bool no_auth = false;  // turn the config's auth section off
 };
 
+// `mcpedge doctor URL`: exit 0 when every client profile passes, 1 on any fault or no answer, 2 on a
+// bad URL.
+struct DoctorOptions {
+  std::string url;  // the MCP URL users paste, e.g. https://mcp.example.com/mcp
+  bool json = false;
+  long timeout_ms = 5000;  // per request
+};
+
 int serve(const ServeOptions& options);
 int demo(const DemoOptions& options);
 int check(const std::string& config_path);
 int keys_generate();
+int doctor_command(const DoctorOptions& options);
 
 int main_cli(int argc, char** argv);
 
