@@ -10,6 +10,7 @@ packages=(
   libssl-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev
   libvalijson-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev
   chromium  # headless browser for the sign-in tests, driven by npm playwright-core (which cannot download one)
+  wrk nginx  # the benchmark harness (bench/run.sh), whose smoke mode runs in the integration tests
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
@@ -26,10 +27,13 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Test clients (the MCP TypeScript SDK, the conformance suite, Node 22) pinned by the lockfile.
+# Test clients (the MCP TypeScript SDK, the conformance suite, Node 22) and the benchmark's
+# TypeScript peer (express + the SDK), each pinned by its lockfile.
 if [ "${MCPEDGE_SKIP_NPM:-0}" != 1 ]; then
-  cd "$root/tests/integration"
-  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci --no-audit --no-fund --loglevel=error
-  fi
+  for dir in tests/integration bench; do
+    cd "$root/$dir"
+    if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+      npm ci --no-audit --no-fund --loglevel=error
+    fi
+  done
 fi

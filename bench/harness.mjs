@@ -1,0 +1,340 @@
+// The benchmark harness (bench/run.sh runs it): every workload of the benchmark issue against
+// mcpedge and its peers in one run, then a table of numbers and ratios, each target met or missed.
+//   node harness.mjs [--smoke] [--json FILE]     (MCPEDGE_BIN names the binary)
+// --smoke runs every workload tiny and exits non-zero when something does not work; a full run
+// exits non-zero only on such failures too, never on a missed target.
+import { fork, spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startNginx, freePort, k_item_body } from './lib/nginx.mjs';
+import { registerClient, signIn, signInMany } from './lib/signin.mjs';
+import { wrk, requestEnv, scripts } from './lib/wrk.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const smoke = argv.includes('--smoke');
+const jsonOut = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : undefined;
+if (!process.env.MCPEDGE_BIN) process.env.MCPEDGE_BIN = path.resolve(here, '../build-bench/mcpedge');
+const binary = process.env.MCPEDGE_BIN;
+const { startDemo } = await import('../tests/integration/lib/server.mjs');
+
+const k_config = path.join(here, 'bench.yaml');
+const k_scope = 'shop';
+const threads = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
+const plan = smoke
+  ? { seconds: 1, warmup: 0, connections: 8, sseStreams: 200, coldRuns: 2, idleMs: 200, refreshFamilies: 4 }
+  : { seconds: 10, warmup: 2, connections: 64, sseStreams: 50_000, coldRuns: 7, idleMs: 1000, refreshFamilies: 32 };
+const k_streams_per_client = 15_000;  // each client process stays under the per-process fd limit
+const k_poster_connections = 4;       // per client process, for the SSE delivery workload
+
+const k_list_body = '{"jsonrpc":"2.0","id":1,"method":"tools/list"}';
+const k_call_body = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_item","arguments":{}}}';
+const mcpHeaders = (token) => ({
+  'Content-Type': 'application/json',
+  Accept: 'application/json, text/event-stream',
+  'MCP-Protocol-Version': '2025-11-25',
+  ...(token ? { Authorization: `Bearer ${token}` } : {}),
+});
+
+const failures = [];
+const cleanups = [];
+function fail(what) {
+  failures.push(what);
+  console.error(`FAILED: ${what}`);
+}
+function log(text) {
+  console.log(`  ${text}`);
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function percentile(xs, p) {
+  if (!xs.length) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+function rssKb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(status.match(/^VmRSS:\s+(\d+)/m)[1]);
+}
+
+// A wrk run with a warm-up first; records a failure when any reply was not 2xx or a socket failed.
+async function load(label, url, options) {
+  if (plan.warmup) await wrk(url, { ...options, seconds: plan.warmup });
+  const result = await wrk(url, { seconds: plan.seconds, ...options });
+  if (result.requests === 0 || result.non2xx > 0 || result.socketErrors > 0) {
+    fail(`${label}: ${result.requests} requests, ${result.non2xx} not 2xx, ${result.socketErrors} socket errors\n${result.text}`);
+  }
+  log(`${label}: ${Math.round(result.rps)} req/s, p50 ${Math.round(result.p50)} µs, p99 ${Math.round(result.p99)} µs`);
+  return result;
+}
+
+async function startMcpedge() {
+  const demo = await startDemo({
+    config: k_config,
+    env: { BENCH_UPSTREAM_URL: nginx.upstreamOrigin },
+    args: ['--threads', String(threads)],
+  });
+  cleanups.push(() => demo.stop());
+  const clientId = await registerClient(demo.origin);
+  const grant = await signIn(demo.origin, clientId, { scope: k_scope });
+  return { demo, clientId, grant };
+}
+
+async function startTsPeer(toolsFile) {
+  const proc = spawn(process.execPath, [path.join(here, 'ts_peer.mjs'), toolsFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  cleanups.push(() => proc.kill('SIGKILL'));
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (\d+)/);
+      if (m) resolve(Number(m[1]));
+    });
+    proc.on('exit', (code) => reject(new Error(`the TypeScript peer exited (${code})`)));
+  });
+  return `http://127.0.0.1:${port}/mcp`;
+}
+
+// --- start-up ----------------------------------------------------------------------------------
+console.log(`mcpedge benchmarks${smoke ? ' (smoke)' : ''}: ${binary}, ${threads} server threads, wrk -t1 -c${plan.connections}, ${plan.seconds} s per run`);
+const nginx = await startNginx({ workers: threads, ceilingBody: '{}' });
+cleanups.push(() => nginx.stop());
+const results = { machine: {}, plan, threads, rows: {}, targets: [] };
+
+try {
+  const main = await startMcpedge();
+  const { demo, grant } = main;
+  const listReply = await fetch(demo.url, { method: 'POST', headers: mcpHeaders(grant.access_token), body: k_list_body });
+  const listBytes = Buffer.from(await listReply.arrayBuffer());
+  if (listReply.status !== 200) throw new Error(`tools/list: ${listReply.status} ${listBytes}`);
+  const tools = JSON.parse(listBytes).result.tools;
+  nginx.setCeilingBody(listBytes);
+  const toolsFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'mcpedge-bench-')), 'tools.json');
+  writeFileSync(toolsFile, JSON.stringify(tools));
+  const tsUrl = await startTsPeer(toolsFile);
+  const tsReply = await fetch(tsUrl, { method: 'POST', headers: mcpHeaders(), body: k_list_body });
+  const tsTools = (await tsReply.json()).result?.tools ?? [];
+  if (tsTools.length !== tools.length) fail(`the TypeScript peer lists ${tsTools.length} tools, mcpedge ${tools.length}`);
+  const ceilingBytes = Buffer.from(await (await fetch(nginx.ceilingUrl, { method: 'POST', body: k_list_body })).arrayBuffer());
+  if (!ceilingBytes.equals(listBytes)) fail('the nginx ceiling does not answer with mcpedge\'s tools/list bytes');
+  console.log(`tools/list: ${tools.length} tools, ${listBytes.length} bytes`);
+
+  // --- 1. tools/list ----------------------------------------------------------------------------
+  console.log('1. authenticated tools/list (Streamable HTTP, JSON reply)');
+  const listEnv = (token) => requestEnv({ body: k_list_body, headers: mcpHeaders(token) });
+  const w1 = {
+    mcpedge: await load('mcpedge', demo.url, { connections: plan.connections, env: listEnv(grant.access_token) }),
+    typescript: await load('TypeScript SDK', tsUrl, { connections: plan.connections, env: listEnv() }),
+    nginx: await load('nginx ceiling', nginx.ceilingUrl, { connections: plan.connections, env: listEnv() }),
+  };
+  results.rows.tools_list = w1;
+
+  // --- 2. tools/call ----------------------------------------------------------------------------
+  console.log('2. authenticated tools/call to a local REST upstream vs calling it directly');
+  const probe = await (await fetch(demo.url, { method: 'POST', headers: mcpHeaders(grant.access_token), body: k_call_body })).json();
+  if (probe.result?.isError !== false && probe.result?.isError !== undefined) fail(`tools/call get_item: ${JSON.stringify(probe)}`);
+  if (!JSON.stringify(probe).includes('item_1')) fail(`tools/call get_item did not return the upstream's body: ${JSON.stringify(probe)}`);
+  const callEnv = requestEnv({ body: k_call_body, headers: mcpHeaders(grant.access_token) });
+  const directEnv = requestEnv({ method: 'GET', body: '', headers: {} });
+  const itemUrl = `${nginx.upstreamOrigin}/item`;
+  const satCall = await load('mcpedge saturated', demo.url, { connections: plan.connections, env: callEnv });
+  const satDirect = await load('direct saturated', itemUrl, { connections: plan.connections, env: directEnv });
+  // Half of mcpedge's saturation rate: each connection waits `pause` ms after a reply, so the rate
+  // is connections × 1000 / (pause + latency); calibrate the connection count, then run mcpedge and
+  // the direct calls with the same schedule.
+  const halfRate = satCall.rps / 2;
+  const pause = 1;
+  let paced = Math.max(1, Math.round((halfRate * (pause + satCall.p50 / 1000 / 4)) / 1000));
+  const calibration = await wrk(demo.url, { connections: paced, seconds: smoke ? 1 : 3, env: { ...callEnv, BENCH_DELAY_MS: String(pause) } });
+  if (calibration.rps > 0) paced = Math.max(1, Math.round((paced * halfRate) / calibration.rps));
+  const halfCall = await load(`mcpedge at ~${Math.round(halfRate)}/s (${paced} conns)`, demo.url, { connections: paced, env: { ...callEnv, BENCH_DELAY_MS: String(pause) } });
+  const halfDirect = await load(`direct, same schedule`, itemUrl, { connections: paced, env: { ...directEnv, BENCH_DELAY_MS: String(pause) } });
+  results.rows.tools_call = { saturated: { mcpedge: satCall, direct: satDirect }, half: { mcpedge: halfCall, direct: halfDirect, connections: paced, pauseMs: pause, targetRate: halfRate } };
+
+  // --- 5. /token (refresh grant) ----------------------------------------------------------------
+  console.log('5. /token refresh grant');
+  // One family per connection, plus the one wrk's script check takes (wrk/refresh.lua).
+  const families = await signInMany(demo.origin, main.clientId, plan.refreshFamilies + 1, { scope: k_scope });
+  const tokensFile = path.join(path.dirname(toolsFile), 'refresh_tokens.txt');
+  writeFileSync(tokensFile, families.map((g) => g.refresh_token).join('\n') + '\n');
+  const refreshEnv = { BENCH_TOKENS_FILE: tokensFile, BENCH_CLIENT_ID: main.clientId };
+  // No warm-up: a warm-up run would leave its in-flight tokens rotated but unused.
+  const token = await wrk(`${demo.origin}/token`, { script: scripts.refresh, connections: plan.refreshFamilies, seconds: plan.seconds, env: refreshEnv });
+  if (token.requests === 0 || token.non2xx > plan.refreshFamilies || token.socketErrors > 0) {
+    fail(`/token: ${token.requests} requests, ${token.non2xx} not 2xx, ${token.socketErrors} socket errors\n${token.text}`);
+  }
+  log(`/token refresh: ${Math.round(token.rps)} req/s, p50 ${Math.round(token.p50)} µs, p99 ${Math.round(token.p99)} µs, ${token.non2xx} not 2xx`);
+  results.rows.token = token;
+  await demo.stop();
+
+  // --- 3. legacy SSE streams --------------------------------------------------------------------
+  console.log('3. idle legacy SSE streams: RSS per stream, then one message per stream');
+  results.rows.sse = await sseWorkload();
+
+  // --- 4. cold start ----------------------------------------------------------------------------
+  console.log('4. cold start (exec → first authenticated tools/list answered 200) and idle RSS');
+  results.rows.cold = await coldStart();
+} catch (error) {
+  fail(error.stack ?? String(error));
+} finally {
+  for (const cleanup of cleanups.reverse()) {
+    try { await cleanup(); } catch { /* already gone */ }
+  }
+}
+
+async function sseWorkload() {
+  const limit = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim());
+  // The server needs one descriptor per stream plus its own (listeners, SQLite, epoll, posters).
+  const room = Math.max(0, limit - 300);
+  const wanted = plan.sseStreams;
+  const count = Math.min(wanted, room);
+  const why = count < wanted ? `the open-file limit is ${limit} per process here (ulimit -Hn), so one server holds at most ~${room} streams` : '';
+  if (why) log(`N = ${count} instead of ${wanted}: ${why}`);
+  const { demo, grant } = await startMcpedge();
+  // Warm the server up with one stream and one message before the baseline.
+  const pid = demo.proc.pid;
+  const clients = [];
+  const ask = (child, message, reply) => new Promise((resolve, reject) => {
+    child.once('message', (m) => (m.cmd === reply ? resolve(m) : reject(new Error(JSON.stringify(m)))));
+    child.send(message);
+  });
+  try {
+    const warm = fork(path.join(here, 'sse_client.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    clients.push(warm);
+    await ask(warm, { cmd: 'open', port: demo.port, token: grant.access_token, count: 10, localAddress: '127.0.0.1', concurrency: 10 }, 'opened');
+    await ask(warm, { cmd: 'deliver', connections: 1 }, 'delivered');
+    warm.send({ cmd: 'close' });
+    await sleep(300);
+    const before = rssKb(pid);
+    const per = Math.ceil(count / Math.ceil(count / k_streams_per_client));
+    const started = Date.now();
+    const opened = await Promise.all(Array.from({ length: Math.ceil(count / per) }, (_, i) => {
+      const child = fork(path.join(here, 'sse_client.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      clients.push(child);
+      const n = Math.min(per, count - i * per);
+      return ask(child, { cmd: 'open', port: demo.port, token: grant.access_token, count: n, localAddress: `127.0.0.${2 + i}`, concurrency: 256 }, 'opened');
+    }));
+    const openSeconds = (Date.now() - started) / 1000;
+    const streams = opened.reduce((a, o) => a + o.opened, 0);
+    const failedOpen = opened.reduce((a, o) => a + o.failed, 0);
+    if (failedOpen) fail(`SSE: ${failedOpen} of ${count} streams did not open ${opened.map((o) => o.error).join(' ')}`);
+    await sleep(smoke ? 200 : 2000);
+    const after = rssKb(pid);
+    const perStreamKiB = (after - before) / Math.max(1, streams);
+    log(`${streams} streams open in ${openSeconds.toFixed(1)} s (${clients.length - 1} client processes); RSS ${before} → ${after} KiB: ${perStreamKiB.toFixed(2)} KiB per stream`);
+    const delivered = await Promise.all(clients.slice(1).map((c) => ask(c, { cmd: 'deliver', connections: k_poster_connections }, 'delivered')));
+    const latencies = delivered.flatMap((d) => d.latencies);
+    const lost = delivered.reduce((a, d) => a + d.failed, 0);
+    if (lost) fail(`SSE: ${lost} of ${streams} messages were not delivered`);
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    log(`delivery of one message per stream (${k_poster_connections * (clients.length - 1)} POST connections, one in flight each): p50 ${p50} µs, p99 ${p99} µs`);
+    return { wanted, streams, limit, why, rssBeforeKiB: before, rssAfterKiB: after, perStreamKiB, openSeconds, delivered: latencies.length, lost, p50, p99 };
+  } finally {
+    for (const c of clients) if (c.connected) c.send({ cmd: 'close' });
+    await demo.stop();
+  }
+}
+
+async function coldStart() {
+  const helper = process.env.BENCH_COLDSTART ?? path.join(here, '.out/coldstart');
+  const data = mkdtempSync(path.join(os.tmpdir(), 'mcpedge-bench-cold-'));
+  const port = await freePort();
+  const args = ['demo', '--listen', `127.0.0.1:${port}`, '--data', data, '--config', k_config, '--threads', String(threads)];
+  const env = { ...process.env, BENCH_UPSTREAM_URL: nginx.upstreamOrigin };
+  // A first start creates the data directory (key ring, store) and signs in; the measured starts
+  // are restarts on that directory, answering an authenticated tools/list.
+  const first = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    first.stdout.on('data', (d) => { out += d; if (/listening on/.test(out)) resolve(); });
+    first.on('exit', (code) => reject(new Error(`mcpedge demo exited (${code})`)));
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  const grant = await signIn(origin, await registerClient(origin), { scope: k_scope });
+  const stopped = new Promise((r) => first.on('exit', r));
+  first.kill('SIGTERM');
+  await stopped;
+  const request = `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${Object.entries(mcpHeaders(grant.access_token)).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\nContent-Length: ${k_list_body.length}\r\nConnection: close\r\n\r\n${k_list_body}`;
+  const requestFile = path.join(data, 'request.http');
+  writeFileSync(requestFile, request);
+  const runs = [];
+  for (let i = 0; i < plan.coldRuns; i++) {
+    const out = execFileSync(helper, [String(port), requestFile, String(plan.idleMs), '--', binary, ...args], { env }).toString();
+    const m = out.match(/ready_us=(\d+) idle_rss_kb=(\d+)/);
+    if (!m) throw new Error(`coldstart printed ${out}`);
+    runs.push({ readyUs: Number(m[1]), idleRssKiB: Number(m[2]) });
+  }
+  rmSync(data, { recursive: true, force: true });
+  const readyUs = median(runs.map((r) => r.readyUs));
+  const idleRssKiB = median(runs.map((r) => r.idleRssKiB));
+  log(`cold start: median ${(readyUs / 1000).toFixed(1)} ms over ${runs.length} starts (${runs.map((r) => (r.readyUs / 1000).toFixed(1)).join(', ')}); idle RSS ${(idleRssKiB / 1024).toFixed(1)} MiB`);
+  return { runs, readyUs, idleRssKiB };
+}
+
+// --- the table -----------------------------------------------------------------------------------
+const r = results.rows;
+const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const lines = [];
+lines.push('');
+lines.push('| workload | subject | req/s | p50 µs | p99 µs | other |');
+lines.push('|---|---|---:|---:|---:|---|');
+const row = (w, s, x, other = '') => lines.push(`| ${w} | ${s} | ${fmt(x?.rps)} | ${fmt(x?.p50)} | ${fmt(x?.p99)} | ${other} |`);
+if (r.tools_list) {
+  row('1 tools/list', 'mcpedge (authenticated)', r.tools_list.mcpedge);
+  row('1 tools/list', 'TypeScript SDK 1.32.2 + express', r.tools_list.typescript);
+  row('1 tools/list', `nginx ceiling (${threads} workers)`, r.tools_list.nginx);
+}
+if (r.tools_call) {
+  row('2 tools/call', 'mcpedge saturated', r.tools_call.saturated.mcpedge);
+  row('2 tools/call', 'direct to upstream saturated', r.tools_call.saturated.direct);
+  row('2 tools/call', 'mcpedge at half saturation', r.tools_call.half.mcpedge, `${r.tools_call.half.connections} conns, ${r.tools_call.half.pauseMs} ms pause`);
+  row('2 tools/call', 'direct, same schedule', r.tools_call.half.direct);
+}
+if (r.sse) {
+  lines.push(`| 3 sse | ${r.sse.streams} idle streams | n/a | ${fmt(r.sse.p50)} | ${fmt(r.sse.p99)} | ${fmt(r.sse.perStreamKiB, 2)} KiB RSS per stream; ${r.sse.delivered} messages delivered |`);
+}
+if (r.cold) {
+  lines.push(`| 4 cold start | mcpedge demo restart | n/a | n/a | n/a | ${fmt(r.cold.readyUs / 1000, 1)} ms to first 200; idle RSS ${fmt(r.cold.idleRssKiB / 1024, 1)} MiB |`);
+}
+if (r.token) row('5 /token', 'refresh grant', r.token, `${r.token.non2xx} not 2xx`);
+
+const target = (name, value, goal, met, shown) => results.targets.push({ name, value, goal, met, shown });
+if (r.tools_list) {
+  const vsTs = r.tools_list.mcpedge.rps / r.tools_list.typescript.rps;
+  const vsNginx = r.tools_list.mcpedge.rps / r.tools_list.nginx.rps;
+  target('tools/list vs TypeScript SDK', vsTs, '≥ 25×', vsTs >= 25, `${fmt(vsTs, 1)}×`);
+  target('tools/list vs nginx ceiling', vsNginx, '≥ 60%', vsNginx >= 0.6, `${fmt(vsNginx * 100, 0)}%`);
+}
+if (r.tools_call) {
+  const added = r.tools_call.half.mcpedge.p99 - r.tools_call.half.direct.p99;
+  const share = r.tools_call.saturated.mcpedge.rps / r.tools_call.saturated.direct.rps;
+  target('tools/call added p99 at half saturation', added, '≤ 150 µs', added <= 150, `${fmt(added)} µs`);
+  target('tools/call throughput vs direct', share, '≥ 50%', share >= 0.5, `${fmt(share * 100, 0)}%`);
+}
+if (r.sse) {
+  target('SSE streams held', r.sse.streams, '50,000', r.sse.streams >= 50_000, `${r.sse.streams}${r.sse.why ? ' (fd limit)' : ''}`);
+  target('SSE RSS per stream', r.sse.perStreamKiB, '≤ 4 KiB', r.sse.perStreamKiB <= 4, `${fmt(r.sse.perStreamKiB, 2)} KiB`);
+  target('SSE delivery p99', r.sse.p99, '≤ 5 ms', r.sse.p99 <= 5000, `${fmt(r.sse.p99 / 1000, 2)} ms`);
+}
+if (r.cold) {
+  target('cold start', r.cold.readyUs, '≤ 30 ms', r.cold.readyUs <= 30_000, `${fmt(r.cold.readyUs / 1000, 1)} ms`);
+  target('idle RSS', r.cold.idleRssKiB, '≤ 15 MB', r.cold.idleRssKiB * 1024 <= 15e6, `${fmt((r.cold.idleRssKiB * 1024) / 1e6, 1)} MB`);
+}
+if (r.token) target('/token refresh throughput', r.token.rps, '≥ 20,000/s', r.token.rps >= 20_000, `${fmt(r.token.rps)}/s`);
+
+lines.push('');
+lines.push('| target | measured | goal | status |');
+lines.push('|---|---:|---|---|');
+for (const t of results.targets) lines.push(`| ${t.name} | ${t.shown} | ${t.goal} | ${t.met ? 'met' : 'MISSED'} |`);
+console.log(lines.join('\n'));
+if (jsonOut) {
+  writeFileSync(jsonOut, JSON.stringify(results, (k, v) => (k === 'text' ? undefined : v), 2));
+}
+if (failures.length) {
+  console.log(`\n${failures.length} failure(s): the harness did not work as intended`);
+  process.exit(1);
+}
+console.log(`\n${results.targets.filter((t) => t.met).length} of ${results.targets.length} targets met`);
