@@ -15,6 +15,9 @@
 #include "mcp/wire.hpp"
 #include "oauth/authorization_server.hpp"
 #include "oauth/bearer.hpp"
+#include "oauth/connect.hpp"
+#include "oauth/personal_tokens.hpp"
+#include "oauth/upstream_grants.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tools/catalog.hpp"
 
@@ -101,8 +104,11 @@ struct AuthParts {
   std::unique_ptr<identity::UpstreamIdp> idp;
   oauth::RevocationList revoked;
   oauth::CimdCache cimd;
+  std::unique_ptr<oauth::UpstreamGrants> grants;
   std::unique_ptr<oauth::AuthorizationServer> server;
+  std::unique_ptr<oauth::PersonalTokens> tokens;
   std::unique_ptr<oauth::BearerAuthenticator> bearer;
+  std::unique_ptr<oauth::ConnectPage> connect;
   std::optional<asio::steady_timer> housekeeping_timer;  // on worker 0's loop; cancelled by the drain
 };
 
@@ -137,9 +143,16 @@ std::unique_ptr<AuthParts> build_auth(const config::Config& config, std::shared_
   description.scopes_supported = config.auth.scopes;
   description.resource_name = config.server.title.empty() ? config.server.name : config.server.title;
   std::string product = description.resource_name;
+  parts->grants = std::make_unique<oauth::UpstreamGrants>(keys, *parts->store, *parts->idp, config.auth.credential);
   parts->server = std::make_unique<oauth::AuthorizationServer>(oauth::AuthorizationServerParts{
-      keys, config, description, *parts->store, *parts->idp, parts->revoked, parts->cimd, product});
-  parts->bearer = std::make_unique<oauth::BearerAuthenticator>(keys, description, config.auth, parts->revoked);
+      keys, config, description, *parts->store, *parts->idp, parts->revoked, parts->cimd, *parts->grants, product});
+  parts->tokens = std::make_unique<oauth::PersonalTokens>(*parts->store, *parts->grants);
+  parts->bearer = std::make_unique<oauth::BearerAuthenticator>(keys, description, config.auth, parts->revoked,
+                                                               *parts->store, *parts->tokens);
+  if (config.connect.enabled) {
+    parts->connect = std::make_unique<oauth::ConnectPage>(
+        oauth::ConnectParts{keys, config, description, *parts->store, *parts->server, *parts->tokens, *parts->grants});
+  }
   return parts;
 }
 
@@ -201,6 +214,7 @@ int run_gateway(http::Server& server, const http::ListenInfo& listening, Gateway
   }
   if (auth) {
     auth->server->mount(router);
+    if (auth->connect) auth->connect->mount(router);
     auth->housekeeping_timer.emplace(server.worker(0).executor());
     server.on_drain([&auth] { auth->housekeeping_timer->cancel(); });
     asio::co_spawn(server.worker(0).executor(), housekeeping(*auth), asio::detached);

@@ -175,6 +175,29 @@ struct AuthConfig {
   CredentialConfig credential;
 };
 
+// The /connect page: onboarding for each AI client, personal access tokens, connected clients.
+struct ConnectConfig {
+  bool enabled = true;               // with auth
+  std::string product;               // default: server.title, else server.name
+  std::string intro;                 // a paragraph under the heading
+  std::string help_url;              // optional "Help" link (absolute https URL)
+  std::string server_key;            // the server's name inside client configs; default: server.name
+  std::string logo;                  // file path as written (relative to the config file)
+  std::string logo_bytes;            // its content, read at load time
+  std::string logo_type;             // image/svg+xml, image/png, image/jpeg or image/webp
+  std::vector<std::string> clients;  // which cards, in order; default: every known client
+  bool personal_tokens = true;
+  int max_token_days = 365;
+  bool allow_tokens_without_expiry = false;
+};
+
+// The clients the connect page knows, in their default order.
+inline const std::vector<std::string>& known_connect_clients() {
+  static const std::vector<std::string> clients{"claude-ai", "claude-desktop", "claude-code", "chatgpt", "cursor",
+                                                "vscode",    "windsurf",       "gemini-cli",  "other"};
+  return clients;
+}
+
 struct StoreConfig {
   std::string sqlite = "mcpedge-data/store.db";  // relative to the working directory
 };
@@ -186,6 +209,7 @@ struct Config {
   std::vector<ToolConfig> tools;
   AuthConfig auth;
   StoreConfig store;
+  ConnectConfig connect;
 };
 
 // Reads and checks a config file. Every error names file:line:key; all errors are collected.

@@ -73,7 +73,7 @@ Config read_config(Reader& r, const YAML::Node& root, const std::string& file) {
     r.error(top, "expected a mapping with server, upstream and tools at the top level, got " + kind_of(root));
     return config;
   }
-  Section s(r, top, {"server", "upstream", "tools", "auth", "store"});
+  Section s(r, top, {"server", "upstream", "tools", "auth", "store", "connect"});
   read_server(r,
               s.section("server", {"listen", "public_url", "threads", "name", "title", "version", "instructions",
                                    "allowed_origins", "allowed_hosts", "sessions", "session_ttl_s", "page_size",
@@ -91,6 +91,14 @@ Config read_config(Reader& r, const YAML::Node& root, const std::string& file) {
                                  "allow_insecure_loopback_redirects", "dev_idp", "cimd", "idp", "credential"});
   if (auth.present()) read_auth(r, auth, config.auth);
   read_store(r, s.section("store", {"sqlite"}), config.store);
+  read_connect(r,
+               s.section("connect", {"enabled", "product", "intro", "help_url", "server_key", "logo", "clients",
+                                     "personal_tokens"}),
+               config.connect);
+  if (config.connect.product.empty())
+    config.connect.product = config.server.title.empty() ? config.server.name : config.server.title;
+  if (config.connect.server_key.empty()) config.connect.server_key = config.server.name;
+  if (config.connect.clients.empty()) config.connect.clients = known_connect_clients();
   if (config.auth.enabled) {
     for (const auto& tool : config.tools) {
       for (const auto& scope : tool.scopes) {

@@ -13,5 +13,6 @@ void read_upstream(Reader& r, const Section& s, UpstreamConfig& out);      // up
 void read_tools(Reader& r, const Field& f, std::vector<ToolConfig>& out);  // tools_section.cpp
 void read_auth(Reader& r, const Section& s, AuthConfig& out);              // auth_section.cpp
 void read_store(Reader& r, const Section& s, StoreConfig& out);            // auth_section.cpp
+void read_connect(Reader& r, const Section& s, ConnectConfig& out);        // connect_section.cpp
 
 }  // namespace mcpedge::config::detail

@@ -33,6 +33,8 @@ constexpr std::string_view k_auth_cookie = "__Host-mcpedge_auth";        // bind
 constexpr std::string_view k_session_cookie = "__Host-mcpedge_session";  // who signed in here before
 constexpr std::string_view k_csrf_cookie = "__Host-mcpedge_csrf";        // the consent form's CSRF token
 constexpr std::size_t k_max_registration_bytes = 16 * 1024;
+// The client_id of a first-party sign-in (the /connect page): no OAuth client, no consent, no code.
+constexpr std::string_view k_first_party_client = "mcpedge:first-party";
 
 // The one value of `name`; OAuth parameters may not repeat (RFC 6749 §3.1).
 struct ParamView {
@@ -467,9 +469,11 @@ asio::awaitable<http::Reply> AuthorizationServer::callback(http::Incoming& in) {
     login["orgs"] = std::move(orgs);
     std::string sealed =
         crypto::seal(*p_.keys, crypto::Purpose::upstream_state, json::serialize(login), pending->expires_at);
-    auto client = co_await resolve_client(in, pending->client_id);
-    std::string client_name =
-        client && !client->client_name.empty() ? client->client_name : host_of(pending->redirect_uri);
+    std::string client_name = p_.product;
+    if (pending->client_id != k_first_party_client) {
+      auto client = co_await resolve_client(in, pending->client_id);
+      client_name = client && !client->client_name.empty() ? client->client_name : host_of(pending->redirect_uri);
+    }
     co_return page(http::Status::ok,
                    web::org_picker_page(p_.product, who->name.empty() ? who->subject : who->name, client_name, choices,
                                         {{"login", sealed}}),
@@ -515,11 +519,47 @@ asio::awaitable<http::Reply> AuthorizationServer::choose_org(http::Incoming& in)
   co_return co_await finish(in, std::move(*pending), std::move(who), std::move(chosen), std::move(tokens));
 }
 
+asio::awaitable<http::Reply> AuthorizationServer::sign_in(http::Incoming& in, std::string return_path) {
+  PendingAuthorization pending;
+  pending.client_id = std::string(k_first_party_client);
+  pending.redirect_uri = p_.server.issuer + return_path;
+  pending.resource = p_.server.resource();
+  pending.scope = mcp::join_scopes(p_.config.auth.scopes);
+  pending.expires_at = Clock::now() + p_.config.auth.login_ttl;
+  co_return co_await start_upstream(in, std::move(pending));
+}
+
+asio::awaitable<store::Result<std::int64_t>> AuthorizationServer::revoke_client(std::string subject,
+                                                                                std::string client_id) {
+  auto grants = co_await p_.store.list_grants(subject, client_id, unix_seconds(Clock::now()));
+  if (!grants) co_return Unexpected{grants.error()};
+  for (const auto& grant : *grants) co_await revoke_grant(grant.id);
+  // Families of grants recorded before the grants table existed.
+  auto families = co_await p_.store.revoke_grant(subject, client_id);
+  auto forgotten = co_await p_.store.forget_grants(subject, client_id);
+  auto consent = co_await p_.store.delete_consent(subject, client_id);
+  if (!families) co_return Unexpected{families.error()};
+  if (!forgotten) co_return Unexpected{forgotten.error()};
+  if (!consent) co_return Unexpected{consent.error()};
+  spdlog::info("user {} revoked client {}: {} grant(s)", subject, client_id, grants->size());
+  co_return static_cast<std::int64_t>(grants->size());
+}
+
 asio::awaitable<http::Reply> AuthorizationServer::finish(http::Incoming& in, PendingAuthorization pending,
                                                          identity::Identity who, std::string org,
                                                          identity::IdpTokens tokens) {
-  auto grant = co_await identity::obtain_grant(p_.idp, in.worker.client(), p_.config.auth.credential, who, org,
-                                               std::move(tokens));
+  if (pending.client_id == k_first_party_client) {
+    http::Reply reply;
+    if (sign_in_handler_) {
+      SignIn done{std::move(who), std::move(org), std::move(tokens)};
+      reply = co_await sign_in_handler_(in, std::move(done));
+    } else {
+      reply = error_page(http::Status::not_found, "invalid_request", "This server has no sign-in page.");
+    }
+    reply.head.insert(http::Field::set_cookie, set_cookie(k_auth_cookie, "", std::chrono::seconds(0)));
+    co_return reply;
+  }
+  auto grant = co_await p_.grants.obtain(in.worker.client(), who, org, std::move(tokens));
   if (!grant) {
     spdlog::warn("upstream credential for {}: {}", who.subject, grant.error().message);
     co_return redirect_to_client(
@@ -530,8 +570,9 @@ asio::awaitable<http::Reply> AuthorizationServer::finish(http::Incoming& in, Pen
   auto now = Clock::now();
   std::string grant_id = crypto::random_token(24);
   auto keep_until = now + p_.config.auth.refresh_token_ttl;
-  std::string sealed = crypto::seal(*p_.keys, crypto::Purpose::at_rest, grant->to_json(), keep_until);
-  auto saved = co_await p_.store.put_upstream_credential(grant_id, sealed, unix_seconds(keep_until));
+  auto saved = co_await p_.grants.save(grant_id, *grant, keep_until);
+  store::Grant listed{grant_id, who.subject, pending.client_id, unix_seconds(now), unix_seconds(keep_until)};
+  auto recorded = co_await p_.store.record_grant(std::move(listed));
   auto client = co_await resolve_client(in, pending.client_id);
   std::string client_name =
       client && !client->client_name.empty() ? client->client_name : host_of(pending.redirect_uri);
@@ -540,8 +581,10 @@ asio::awaitable<http::Reply> AuthorizationServer::finish(http::Incoming& in, Pen
   store::Consent decision{who.subject,          pending.client_id, client_name,
                           pending.redirect_uri, pending.scope,     unix_seconds(now)};
   auto consented = co_await p_.store.save_consent(std::move(decision));
-  if (!saved || !consented) {
-    spdlog::error("store: {}", !saved ? saved.error().message : consented.error().message);
+  if (!saved || !consented || !recorded) {
+    spdlog::error("store: {}", !saved       ? saved.error().message
+                               : !consented ? consented.error().message
+                                            : recorded.error().message);
     co_return redirect_to_client(
         pending.redirect_uri, {{"error", "temporarily_unavailable"}, {"error_description", "the store is unavailable"}},
         pending.client_state);

@@ -13,10 +13,12 @@
 #include "oauth/metadata.hpp"
 #include "oauth/revocation_list.hpp"
 #include "oauth/tokens.hpp"
+#include "oauth/upstream_grants.hpp"
 #include "store/store.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -37,8 +39,17 @@ struct AuthorizationServerParts {
   identity::UpstreamIdp& idp;
   RevocationList& revoked;
   CimdCache& cimd;
+  UpstreamGrants& grants;
   std::string product;  // shown on the pages
 };
+
+// A first-party sign-in (the /connect page): the IdP leg alone, with no OAuth client and no consent.
+struct SignIn {
+  identity::Identity who;
+  std::string org;
+  identity::IdpTokens tokens;
+};
+using SignInHandler = std::function<boost::asio::awaitable<http::Reply>(http::Incoming&, SignIn)>;
 
 class AuthorizationServer {
  public:
@@ -54,6 +65,15 @@ class AuthorizationServer {
   boost::asio::awaitable<http::Reply> choose_org(http::Incoming& in);
   boost::asio::awaitable<http::Reply> token(http::Incoming& in);
   boost::asio::awaitable<http::Reply> revoke(http::Incoming& in);
+
+  // Sends the browser to the IdP; the callback hands the result to the handler set by on_sign_in.
+  // Errors go back to `return_path` as ?error=…&error_description=….
+  boost::asio::awaitable<http::Reply> sign_in(http::Incoming& in, std::string return_path);
+  void on_sign_in(SignInHandler handler) { sign_in_handler_ = std::move(handler); }
+
+  // Revokes every grant of the user for the client, and forgets the consent: its access tokens are
+  // refused from the next request on (other replicas: within the revocation refresh period).
+  boost::asio::awaitable<store::Result<std::int64_t>> revoke_client(std::string subject, std::string client_id);
 
   // Loads grants revoked by other replicas into the revocation list.
   boost::asio::awaitable<void> refresh_revocations();
@@ -87,6 +107,7 @@ class AuthorizationServer {
                                  const std::string& state) const;
 
   AuthorizationServerParts p_;
+  SignInHandler sign_in_handler_;
 };
 
 }  // namespace mcpedge::oauth

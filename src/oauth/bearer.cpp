@@ -3,15 +3,34 @@
 
 #include "base/ascii.hpp"
 #include "crypto/encoding.hpp"
+#include "http/server.hpp"
 #include "identity/credential_strategy.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "mcp/session.hpp"
 #include "mcp/wire.hpp"
+#include "oauth/endpoint_support.hpp"
 #include "oauth/tokens.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include <spdlog/spdlog.h>
 
 namespace mcpedge::oauth {
 
-namespace {}  // namespace
+namespace asio = boost::asio;
+using Clock = std::chrono::system_clock;
+
+namespace {
+
+// Detached: co_spawn needs a void (or default-constructible) result; a failure only costs "last used".
+asio::awaitable<void> record_client_use(store::Store& store, std::string subject, std::string client_id,
+                                        store::UnixTime now) {
+  auto touched = co_await store.touch_consent(std::move(subject), std::move(client_id), now);
+  if (!touched) spdlog::debug("recording a client's use: {}", touched.error().message);
+}
+
+}  // namespace
 
 std::string user_key(std::string_view subject, std::string_view org) {
   std::string material = "user\n" + std::string(subject) + "\n" + std::string(org);
@@ -19,12 +38,32 @@ std::string user_key(std::string_view subject, std::string_view org) {
 }
 
 BearerAuthenticator::BearerAuthenticator(std::shared_ptr<const crypto::KeyRing> keys, ServerDescription server,
-                                         const config::AuthConfig& auth, const RevocationList& revoked)
+                                         const config::AuthConfig& auth, const RevocationList& revoked,
+                                         store::Store& store, PersonalTokens& personal_tokens)
     : keys_(std::move(keys)),
       server_(std::move(server)),
       auth_(auth),
       revoked_(revoked),
-      default_scope_(mcp::join_scopes(auth.scopes)) {}
+      default_scope_(mcp::join_scopes(auth.scopes)),
+      store_(store),
+      personal_tokens_(personal_tokens) {}
+
+// What tool calls send upstream for this user: the service credential with identity headers, or the
+// user's own credential.
+mcp::Caller BearerAuthenticator::caller_for(const identity::UpstreamGrant& who, std::string credential) const {
+  mcp::Caller caller;
+  caller.user = user_key(who.subject, who.org);
+  if (auth_.credential.strategy == config::CredentialStrategy::service) {
+    caller.credential = auth_.credential.service_credential;
+    for (const auto& [name, value] : auth_.credential.identity_headers)
+      caller.headers.emplace_back(name, identity::expand_identity(value, who));
+  } else {
+    caller.credential = std::move(credential);
+    caller.bearer = auth_.credential.strategy == config::CredentialStrategy::idp_token ||
+                    auth_.credential.strategy == config::CredentialStrategy::token_exchange;
+  }
+  return caller;
+}
 
 http::Reply BearerAuthenticator::unauthorized(std::optional<std::string> error, std::string description) const {
   http::Reply reply = mcp::refusal(http::Status::unauthorized, mcp::k_invalid_request, "Unauthorized: " + description);
@@ -65,22 +104,39 @@ boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> BearerAuthenticator::
     }
     if (!token->grant.empty() && revoked_.contains(token->grant))
       co_return Unexpected{unauthorized("invalid_token", "the access token has been revoked; sign in again")};
-    mcp::Caller caller;
-    caller.user = user_key(token->subject, token->org);
+    identity::UpstreamGrant who;
+    who.subject = token->subject;
+    who.org = token->org;
+    mcp::Caller caller = caller_for(who, std::move(token->credential));
     caller.scopes = mcp::split_scopes(token->scope);
-    if (auth_.credential.strategy == config::CredentialStrategy::service) {
-      identity::UpstreamGrant who;
-      who.subject = token->subject;
-      who.org = token->org;
-      caller.credential = auth_.credential.service_credential;
-      for (const auto& [name, value] : auth_.credential.identity_headers)
-        caller.headers.emplace_back(name, identity::expand_identity(value, who));
-    } else {
-      caller.credential = std::move(token->credential);
-      caller.bearer = auth_.credential.strategy == config::CredentialStrategy::idp_token ||
-                      auth_.credential.strategy == config::CredentialStrategy::token_exchange;
+    if (!token->client_id.empty() && usage_.due(token->subject + "\n" + token->client_id)) {
+      // "Last used" on the connect page; off the request's path.
+      auto now = detail::unix_seconds(Clock::now());
+      asio::co_spawn(in.worker.executor(), record_client_use(store_, token->subject, token->client_id, now),
+                     asio::detached);
     }
     co_return caller;
+  }
+  if (bearer.rfind(k_personal_token_prefix, 0) == 0) {
+    auto grant = co_await personal_tokens_.resolve(in.worker.client(), bearer);
+    if (!grant) {
+      switch (grant.error()) {
+        case PersonalTokenError::unavailable: {
+          http::Reply busy = mcp::refusal(http::Status::service_unavailable, mcp::k_internal_error,
+                                          "the token store is unavailable; try again shortly");
+          busy.head.set(http::Field::retry_after, "5");
+          co_return Unexpected{std::move(busy)};
+        }
+        case PersonalTokenError::expired:
+          co_return Unexpected{
+              unauthorized("invalid_token", "the personal access token has expired; create a new one")};
+        case PersonalTokenError::unknown:
+          break;
+      }
+      co_return Unexpected{unauthorized("invalid_token", "the personal access token is not valid or was revoked")};
+    }
+    std::string credential = grant->credential;
+    co_return caller_for(*grant, std::move(credential));
   }
   std::string presented = !bearer.empty() ? bearer : std::string(api_key);
   if (presented.empty()) co_return Unexpected{unauthorized(std::nullopt, "sign in to use this server")};

@@ -1,12 +1,16 @@
 // The resource server's check of every MCP request: mcpedge access tokens (sealed, audience-bound,
-// no store access), and API keys passed through only where the config enables it.
+// no store read), personal access tokens (a store lookup by hash), and API keys passed through only
+// where the config enables it.
 #pragma once
 
 #include "config/config.hpp"
 #include "crypto/key_ring.hpp"
 #include "mcp/caller.hpp"
 #include "oauth/metadata.hpp"
+#include "oauth/personal_tokens.hpp"
 #include "oauth/revocation_list.hpp"
+#include "oauth/usage.hpp"
+#include "store/store.hpp"
 
 #include <memory>
 
@@ -15,7 +19,8 @@ namespace mcpedge::oauth {
 class BearerAuthenticator final : public mcp::Authenticator {
  public:
   BearerAuthenticator(std::shared_ptr<const crypto::KeyRing> keys, ServerDescription server,
-                      const config::AuthConfig& auth, const RevocationList& revoked);
+                      const config::AuthConfig& auth, const RevocationList& revoked, store::Store& store,
+                      PersonalTokens& personal_tokens);
 
   boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> authenticate(http::Incoming& in) const override;
   http::Reply insufficient_scope(const std::vector<std::string>& needed) const override;
@@ -29,6 +34,11 @@ class BearerAuthenticator final : public mcp::Authenticator {
   const config::AuthConfig& auth_;
   const RevocationList& revoked_;
   std::string default_scope_;
+  store::Store& store_;
+  PersonalTokens& personal_tokens_;
+  mutable UsageThrottle usage_;  // "last used" of connected clients
+
+  mcp::Caller caller_for(const identity::UpstreamGrant& who, std::string credential) const;
 };
 
 // The key that binds sessions and streams to a signed-in user (and organisation).

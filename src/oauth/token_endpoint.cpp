@@ -24,7 +24,6 @@ using namespace detail;
 namespace {
 
 constexpr std::string_view k_refresh_prefix = "mcprt_";
-constexpr auto k_renew_margin = std::chrono::seconds(60);
 
 http::Reply token_error(const OAuthError& e) { return oauth_error(e.status, e.error, e.description); }
 
@@ -209,30 +208,20 @@ asio::awaitable<http::Reply> AuthorizationServer::token_for_refresh(http::Incomi
 
 asio::awaitable<Expected<identity::UpstreamGrant, OAuthError>> AuthorizationServer::load_grant(http::Incoming& in,
                                                                                                std::string grant_id) {
-  OAuthError gone{http::Status::bad_request, "invalid_grant", "this grant no longer exists; sign in again"};
-  auto stored = co_await p_.store.get_upstream_credential(grant_id);
-  if (!stored)
-    co_return Unexpected{OAuthError{http::Status::service_unavailable, "temporarily_unavailable", "store unavailable"}};
-  if (!*stored) co_return Unexpected{gone};
-  auto opened = crypto::open(*p_.keys, crypto::Purpose::at_rest, (*stored)->ciphertext);
-  auto grant = opened ? identity::UpstreamGrant::from_json(*opened) : std::nullopt;
-  if (!grant) co_return Unexpected{gone};
-  auto now = Clock::now();
-  if (grant->expires_at && *grant->expires_at <= now + k_renew_margin) {
-    auto renewed = co_await identity::renew_grant(p_.idp, in.worker.client(), p_.config.auth.credential, *grant);
-    if (!renewed) {
-      spdlog::warn("renewing the upstream credential of {} failed: {}", grant->subject, renewed.error().message);
-      if (*grant->expires_at <= now)
-        co_return Unexpected{OAuthError{http::Status::bad_request, "invalid_grant",
-                                        "the upstream sign-in has expired and could not be renewed; sign in again"}};
-    } else {
-      grant = std::move(*renewed);
-      std::string sealed = crypto::seal(*p_.keys, crypto::Purpose::at_rest, grant->to_json(),
-                                        Clock::time_point(std::chrono::seconds((*stored)->expires_at)));
-      co_await p_.store.put_upstream_credential(grant_id, sealed, (*stored)->expires_at);
-    }
+  auto grant = co_await p_.grants.load(in.worker.client(), std::move(grant_id));
+  if (grant) co_return std::move(*grant);
+  switch (grant.error()) {
+    case GrantLoadError::unavailable:
+      co_return Unexpected{
+          OAuthError{http::Status::service_unavailable, "temporarily_unavailable", "store unavailable"}};
+    case GrantLoadError::expired:
+      co_return Unexpected{OAuthError{http::Status::bad_request, "invalid_grant",
+                                      "the upstream sign-in has expired and could not be renewed; sign in again"}};
+    case GrantLoadError::gone:
+      break;
   }
-  co_return *grant;
+  co_return Unexpected{
+      OAuthError{http::Status::bad_request, "invalid_grant", "this grant no longer exists; sign in again"}};
 }
 
 asio::awaitable<Expected<std::string, OAuthError>> AuthorizationServer::issue_tokens(http::Incoming& in,

@@ -86,12 +86,23 @@ struct PersonalAccessToken {
   bool expired_at(UnixTime now) const { return expires_at && now >= *expires_at; }
 };
 
+// One sign-in of a user for a client: the id names its upstream credential, its refresh-token family
+// and its access tokens' revocation entry. Listed so that the user can revoke every grant of a client.
+struct Grant {
+  std::string id;
+  std::string subject;
+  std::string client_id;
+  UnixTime created_at = 0;
+  UnixTime expires_at = 0;  // when nothing issued under it can still be valid
+};
+
 // What prune_expired removed.
 struct Pruned {
   std::int64_t used_codes = 0;
   std::int64_t revocations = 0;
   std::int64_t upstream_credentials = 0;
   std::int64_t refresh_tokens = 0;
+  std::int64_t grants = 0;
 };
 
 }  // namespace mcpedge::store

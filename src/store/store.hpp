@@ -73,6 +73,15 @@ class Store {
   virtual asio::awaitable<Result<std::int64_t>> revoke_grant(std::string subject, std::string client_id) = 0;
   virtual asio::awaitable<Result<std::optional<RefreshToken>>> find_refresh_token(std::string token_hash) = 0;
 
+  // --- Grants, per user and client ---------------------------------------------------------------
+  // Conflict if the id exists.
+  virtual asio::awaitable<Result<Done>> record_grant(Grant grant) = 0;
+  // The pair's grants not expired at `now`, oldest first.
+  virtual asio::awaitable<Result<std::vector<Grant>>> list_grants(std::string subject, std::string client_id,
+                                                                  UnixTime now) = 0;
+  // Forgets every grant of the pair (after revoking them); returns how many.
+  virtual asio::awaitable<Result<std::int64_t>> forget_grants(std::string subject, std::string client_id) = 0;
+
   // --- Upstream credentials (sealed by the caller) ----------------------------------------------
   virtual asio::awaitable<Result<Done>> put_upstream_credential(std::string key, std::string ciphertext,
                                                                 UnixTime expires_at) = 0;
@@ -102,7 +111,7 @@ class Store {
 
   // --- Housekeeping -----------------------------------------------------------------------------
   // Removes what expired at `now`: used codes, revocations, upstream credentials, refresh tokens
-  // (and families left without tokens). Personal tokens stay listed until their owner revokes them.
+  // (and families left without tokens), grants. Personal tokens stay listed until their owner revokes them.
   virtual asio::awaitable<Result<Pruned>> prune_expired(UnixTime now) = 0;
 };
 

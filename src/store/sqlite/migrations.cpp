@@ -76,8 +76,22 @@ CREATE TABLE personal_tokens (
 CREATE INDEX personal_tokens_by_subject ON personal_tokens (subject);
 )sql";
 
+// Grants per user and client, so that "Connected clients" can revoke every sign-in of a client.
+constexpr const char* k_grants = R"sql(
+CREATE TABLE grants (
+  id         TEXT PRIMARY KEY,
+  subject    TEXT NOT NULL,
+  client_id  TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX grants_by_client ON grants (subject, client_id);
+CREATE INDEX grants_by_expiry ON grants (expires_at);
+)sql";
+
 constexpr std::array k_migrations{
     Migration{1, "initial schema", k_initial_schema},
+    Migration{2, "grants", k_grants},
 };
 
 std::string describe(const Migration& m) { return std::to_string(m.id) + " (\"" + m.name + "\")"; }

@@ -87,6 +87,7 @@ asio::awaitable<Result<Pruned>> SqliteStore::prune_expired(UnixTime now) {
       pruned.revocations = remove("DELETE FROM revocations WHERE expires_at <= ?1");
       pruned.upstream_credentials = remove("DELETE FROM upstream_credentials WHERE expires_at <= ?1");
       pruned.refresh_tokens = remove("DELETE FROM refresh_tokens WHERE expires_at <= ?1");
+      pruned.grants = remove("DELETE FROM grants WHERE expires_at <= ?1");
       auto orphans = db.prepare(
           "DELETE FROM refresh_families WHERE NOT EXISTS"
           " (SELECT 1 FROM refresh_tokens t WHERE t.family_id = refresh_families.family_id)");

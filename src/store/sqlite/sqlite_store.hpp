@@ -56,6 +56,11 @@ class SqliteStore final : public Store {
   asio::awaitable<Result<std::int64_t>> revoke_grant(std::string subject, std::string client_id) override;
   asio::awaitable<Result<std::optional<RefreshToken>>> find_refresh_token(std::string token_hash) override;
 
+  asio::awaitable<Result<Done>> record_grant(Grant grant) override;
+  asio::awaitable<Result<std::vector<Grant>>> list_grants(std::string subject, std::string client_id,
+                                                          UnixTime now) override;
+  asio::awaitable<Result<std::int64_t>> forget_grants(std::string subject, std::string client_id) override;
+
   asio::awaitable<Result<Done>> put_upstream_credential(std::string key, std::string ciphertext,
                                                         UnixTime expires_at) override;
   asio::awaitable<Result<std::optional<UpstreamCredential>>> get_upstream_credential(std::string key) override;

@@ -15,10 +15,11 @@ const k_start_timeout_ms = 10_000;
 const k_stop_timeout_ms = 20_000;  // above the default 10 s drain
 
 // Spawns `mcpedge demo --listen 127.0.0.1:0 --data <fresh dir> [--config FILE]` and resolves once it
-// prints its "listening" line. `env` is added to this process's environment.
-export async function startDemo({ config, env, args = [] } = {}) {
-  const data = mkdtempSync(path.join(tmpdir(), 'mcpedge-it-'));
-  const argv = ['demo', '--listen', '127.0.0.1:0', '--data', data, ...(config ? ['--config', config] : []), ...args];
+// prints its "listening" line. `env` is added to this process's environment. `data` reuses a data
+// directory (kept on stop: a restart test starts the demo on it again) and `listen` fixes the address.
+export async function startDemo({ config, env, args = [], data: reuse, listen = '127.0.0.1:0' } = {}) {
+  const data = reuse ?? mkdtempSync(path.join(tmpdir(), 'mcpedge-it-'));
+  const argv = ['demo', '--listen', listen, '--data', data, ...(config ? ['--config', config] : []), ...args];
   const proc = spawn(binary, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -38,7 +39,7 @@ export async function startDemo({ config, env, args = [] } = {}) {
       settled = true;
       clearTimeout(timer);
       proc.kill('SIGKILL');
-      rmSync(data, { recursive: true, force: true });
+      if (!reuse) rmSync(data, { recursive: true, force: true });
       reject(new Error(`${binary} ${argv.join(' ')}: ${why}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`));
     };
     const timer = setTimeout(() => fail(`no "listening" line within ${k_start_timeout_ms} ms`), k_start_timeout_ms);
@@ -72,7 +73,7 @@ export async function startDemo({ config, env, args = [] } = {}) {
         const timer = setTimeout(() => proc.kill('SIGKILL'), k_stop_timeout_ms);
         const status = await exited;
         clearTimeout(timer);
-        rmSync(data, { recursive: true, force: true });
+        if (!reuse) rmSync(data, { recursive: true, force: true });
         return status;
       })();
       return stopping;
