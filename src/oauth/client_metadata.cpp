@@ -98,12 +98,13 @@ Expected<ApplicationType, RegistrationError> check_redirect_uris(const json::obj
     type = *declared == "native" ? ApplicationType::native : ApplicationType::web;
   } else {
     // OIDC defaults to "web", but clients written before 2026-07-28 (and CIMD documents such as
-    // Claude Code's) omit the type while registering only loopback or custom-scheme redirects:
-    // those are native apps by RFC 8252's definition, so they are registered as such.
-    bool app_only = std::all_of(kinds.begin(), kinds.end(), [](RedirectUriKind k) {
+    // Claude Code's) omit the type. A loopback or custom-scheme redirect is only ever a native app's
+    // (RFC 8252 §7.1, §7.3), and native apps may also claim https redirects (§7.2): VS Code registers
+    // https://vscode.dev/redirect next to http://127.0.0.1:33418/, Cursor cursor:// next to loopback.
+    bool app = std::any_of(kinds.begin(), kinds.end(), [](RedirectUriKind k) {
       return k == RedirectUriKind::loopback_http || k == RedirectUriKind::private_use_scheme;
     });
-    type = app_only ? ApplicationType::native : ApplicationType::web;
+    type = app ? ApplicationType::native : ApplicationType::web;
   }
   if (type == ApplicationType::native) return type;
   for (std::size_t i = 0; i < kinds.size(); ++i) {

@@ -101,7 +101,7 @@ TEST(RegisterClient, NativeClientsMayUseCustomSchemesLoopbackOnAnyHostSpellingAn
   EXPECT_EQ(registered->client.application_type, ApplicationType::native);
 }
 
-TEST(RegisterClient, WithoutApplicationTypeOnlyLoopbackOrCustomSchemeRedirectsMeanNative) {
+TEST(RegisterClient, WithoutApplicationTypeAnyLoopbackOrCustomSchemeRedirectMeansNative) {
   // OpenCode and other pre-2026 clients omit application_type; loopback-only is a native app.
   auto loopback = register_json(R"({"redirect_uris": ["http://127.0.0.1:19876/mcp/oauth/callback"]})");
   ASSERT_TRUE(loopback) << loopback.error().error_description;
@@ -109,9 +109,20 @@ TEST(RegisterClient, WithoutApplicationTypeOnlyLoopbackOrCustomSchemeRedirectsMe
   auto web = register_json(R"({"redirect_uris": ["https://claude.ai/api/mcp/auth_callback"]})");
   ASSERT_TRUE(web);
   EXPECT_EQ(web->body.at("application_type"), "web");
-  auto mixed = register_json(R"({"redirect_uris": ["https://app.example.com/cb", "http://localhost:3000/cb"]})");
-  ASSERT_FALSE(mixed);
-  EXPECT_EQ(mixed.error().error, "invalid_redirect_uri");
+  // VS Code's registration (microsoft/vscode#278512): claimed https redirects next to loopback ones.
+  auto vscode = register_json(R"({"client_name": "Visual Studio Code", "redirect_uris": ["https://vscode.dev/redirect",
+    "https://insiders.vscode.dev/redirect", "http://127.0.0.1/", "http://127.0.0.1:33418/"]})");
+  ASSERT_TRUE(vscode) << vscode.error().error_description;
+  EXPECT_EQ(vscode->body.at("application_type"), "native");
+  auto cursor = register_json(R"({"redirect_uris": ["cursor://anysphere.cursor-mcp/oauth/callback",
+    "http://localhost:8787/callback"]})");
+  ASSERT_TRUE(cursor) << cursor.error().error_description;
+  EXPECT_EQ(cursor->body.at("application_type"), "native");
+  // Declared web still means https only.
+  auto declared = register_json(
+      R"({"application_type": "web", "redirect_uris": ["https://app.example.com/cb", "http://localhost:3000/cb"]})");
+  ASSERT_FALSE(declared);
+  EXPECT_EQ(declared.error().error, "invalid_redirect_uri");
 }
 
 TEST(RegisterClient, WebLoopbackOnlyWithTheDevelopmentFlag) {
