@@ -200,6 +200,7 @@ int run_gateway(http::Server& server, const http::ListenInfo& listening, Gateway
   });
   std::string banner =
       config.server.name + ": MCP endpoint at " + config.server.public_url + "/mcp (legacy SSE at /sse)\n";
+  if (auth && auth->connect) banner += "Connect an AI assistant: " + config.server.public_url + "/connect\n";
   router.exact(http::Verb::get, "/", [banner](http::Incoming&) -> asio::awaitable<http::Reply> {
     co_return http::text_reply(http::Status::ok, banner);
   });
@@ -223,6 +224,7 @@ int run_gateway(http::Server& server, const http::ListenInfo& listening, Gateway
 
   std::cout << "mcpedge listening on " << config.server.public_url << "/mcp with " << (*catalog)->tools().size()
             << " tools (" << server.worker_count() << " threads)" << std::endl;
+  if (auth && auth->connect) std::cout << "connect page: " << config.server.public_url << "/connect" << std::endl;
   server.run();
   return 0;
 }
