@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startDemo, rpc } from './lib/server.mjs';
-import { startIdp } from './lib/idp.mjs';
 import { launchBrowser, screenshot } from './lib/browser.mjs';
-import { answerPages, k_mint, signIn, tableWith, whoami } from './lib/sign_in.mjs';
+import { answerPages, introspectionMintAuth, signIn, startAliceIdp, tableWith, whoami } from './lib/sign_in.mjs';
 
 const k_cards = {
   'claude-ai': 'OAuth', 'claude-desktop': 'OAuth + API key', 'claude-code': 'OAuth + API key', chatgpt: 'OAuth',
@@ -278,17 +277,8 @@ test('connect: without JavaScript the page works except copy buttons and the tok
 });
 
 test('oidc-provider: sign in on /connect through a real OpenID provider, then a token for that user', async () => {
-  const idp = await startIdp({
-    clients: [{ client_id: 'mcpedge', client_secret: 's3cret', grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' }],
-    autoConsent: true,
-    accounts: { alice: { name: 'Alice Liddell', orgs: [{ id: 'org_wonder', name: 'Wonderland' }] } },
-  });
-  const config = tableWith(`auth:
-  scopes: [workflows:read, workflows:write]
-  idp: { issuer: "${idp.issuer}", client_id: mcpedge, client_secret: s3cret, identity: introspection, scopes: [openid, profile, orgs] }
-  credential:
-${k_mint}`, `
+  const idp = await startAliceIdp();
+  const config = tableWith(introspectionMintAuth(idp), `
 connect:
   product: Wonderland Workflows
   intro: Connect your assistant to Wonderland.

@@ -13,7 +13,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { startDemo } from './lib/server.mjs';
 import { startIdp, k_token_exchange } from './lib/idp.mjs';
-import { answerPages, k_mint, signIn, tableWith, whoami } from './lib/sign_in.mjs';
+import { answerPages, introspectionMintAuth, signIn, startAliceIdp, tableWith, whoami } from './lib/sign_in.mjs';
 
 test('demo: development sign-in, minted per-user key, refresh, legacy SSE with the same token', async () => {
   const demo = await startDemo();
@@ -64,17 +64,8 @@ test('demo: a user in two organisations picks one in the picker, and tools act i
 });
 
 test('oidc-provider: introspection identity + minted key (the PropelAuth chain)', async () => {
-  const idp = await startIdp({
-    clients: [{ client_id: 'mcpedge', client_secret: 's3cret', grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' }],
-    autoConsent: true,
-    accounts: { alice: { name: 'Alice Liddell', orgs: [{ id: 'org_wonder', name: 'Wonderland' }] } },
-  });
-  const config = tableWith(`auth:
-  scopes: [workflows:read, workflows:write]
-  idp: { issuer: "${idp.issuer}", client_id: mcpedge, client_secret: s3cret, identity: introspection, scopes: [openid, profile, orgs] }
-  credential:
-${k_mint}`);
+  const idp = await startAliceIdp();
+  const config = tableWith(introspectionMintAuth(idp));
   const demo = await startDemo({ config });
   try {
     await idp.setRedirectUris('mcpedge', [`${demo.origin}/oauth/callback`]);

@@ -9,6 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { demoTable } from './server.mjs';
+import { startIdp } from './idp.mjs';
 import { CookieJar, followAuthorization } from './oauth_driver.mjs';
 
 export const k_redirect = 'http://127.0.0.1:1/callback';  // never requested: the driver stops at it
@@ -87,3 +88,23 @@ export const k_mint = `    strategy: mint
       headers: { X-API-Key: "\${MCPEDGE_DEMO_API_KEY}" }
       body: { user_id: "{subject}", org_id: "{org}", expires_at_seconds: "{expires_at}" }
       token_field: api_key_token`;
+
+// oidc-provider with a confidential client for mcpedge and Alice, a member of Wonderland.
+export function startAliceIdp() {
+  return startIdp({
+    clients: [{ client_id: 'mcpedge', client_secret: 's3cret', grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' }],
+    autoConsent: true,
+    accounts: { alice: { name: 'Alice Liddell', orgs: [{ id: 'org_wonder', name: 'Wonderland' }] } },
+  });
+}
+
+// The auth section that signs in through `idp` with introspection identity and a minted key: the
+// PropelAuth chain.
+export function introspectionMintAuth(idp) {
+  return `auth:
+  scopes: [workflows:read, workflows:write]
+  idp: { issuer: "${idp.issuer}", client_id: mcpedge, client_secret: s3cret, identity: introspection, scopes: [openid, profile, orgs] }
+  credential:
+${k_mint}`;
+}
