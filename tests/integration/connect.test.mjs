@@ -3,6 +3,8 @@
 // access token created (delivered only in the URL fragment), used by an MCP client, and revoked, a
 // connected client revoked (its next call refused), strict CSP, no-JavaScript rendering, accessibility.
 import { test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -284,7 +286,10 @@ connect:
   intro: Connect your assistant to Wonderland.
   clients: [cursor, vscode, other]
   personal_tokens: { max_days: 30 }
+  logo: wonderland.svg
 `);
+  writeFileSync(path.join(path.dirname(config), 'wonderland.svg'),
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#0b57d0"/></svg>');
   const demo = await startDemo({ config });
   const browser = await launchBrowser();
   try {
@@ -293,6 +298,10 @@ connect:
     const problems = watch(page);
     await page.goto(`${demo.origin}/connect`);
     assert.match(await page.title(), /Wonderland Workflows/);
+    assert.equal(await page.locator('img.logo').evaluate((img) => img.complete && img.naturalWidth), 40, 'the configured logo');
+    const logo = await fetch(`${demo.origin}/connect/logo`);
+    assert.equal(logo.headers.get('content-type'), 'image/svg+xml');
+    assert.match(logo.headers.get('content-security-policy'), /default-src 'none'/, 'an SVG opened directly runs no script');
     await Promise.all([page.waitForURL((u) => u.origin === new URL(idp.issuer).origin), page.click('a[href="/connect/signin"]')]);
     await page.fill('input[name="login"]', 'alice');
     await page.fill('input[name="password"]', 'any-password');
