@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -151,16 +152,24 @@ struct HttpClient::Impl {
     return 0;
   }
 
-  // curl: "call me back in `timeout_ms`" (-1: never mind).
+  // curl: "call me back in `timeout_ms`" (-1: never mind). curl asks on every transfer, usually for
+  // "now" and then for the transfer's own timeout. Moving the loop's earliest timer costs a
+  // timerfd_settime syscall, which dominated tools/call in the benchmarks, so "now" is a post, and a
+  // wake-up already due sooner is kept: when it fires, curl finds nothing due and asks again.
   static int on_timer(CURLM*, long timeout_ms, void* userp) {
     auto* self = static_cast<Impl*>(userp);
-    if (timeout_ms < 0) {
-      self->timer.cancel();
+    if (timeout_ms < 0) return 0;  // an armed wake-up that finds nothing to do is harmless
+    if (timeout_ms == 0) {
+      asio::post(self->loop, [self] { self->action(CURL_SOCKET_TIMEOUT, 0); });
       return 0;
     }
-    self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
+    auto deadline = asio::steady_timer::clock_type::now() + std::chrono::milliseconds(timeout_ms);
+    if (self->timer_armed && self->timer.expiry() <= deadline) return 0;
+    self->timer_armed = true;
+    self->timer.expires_at(deadline);
     self->timer.async_wait([self](boost::system::error_code ec) {
-      if (ec) return;
+      if (ec) return;  // replaced by an earlier wake-up, which is armed
+      self->timer_armed = false;
       self->action(CURL_SOCKET_TIMEOUT, 0);
     });
     return 0;
@@ -273,6 +282,7 @@ struct HttpClient::Impl {
   asio::io_context& loop;
   CURLM* multi = nullptr;
   asio::steady_timer timer;
+  bool timer_armed = false;  // a wait on `timer` is pending
   std::unordered_map<curl_socket_t, std::shared_ptr<Socket>> sockets;
   std::unordered_map<CURL*, std::shared_ptr<Transfer>> transfers;
   std::vector<CURL*> idle_easy;
