@@ -31,7 +31,7 @@ asio::awaitable<Mailbox::Wait> Mailbox::wait(std::chrono::milliseconds timeout, 
   for (;;) {
     if (!queue_.empty()) {
       out = std::move(queue_.front());
-      queue_.pop_front();
+      queue_.erase(queue_.begin());
       co_return Wait::message;
     }
     if (reason_ != CloseReason::none) co_return Wait::closed;

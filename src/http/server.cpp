@@ -44,6 +44,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   asio::awaitable<bool> write_reply(Reply& reply, bool keep_alive);
   asio::awaitable<bool> write_stream(Reply& reply, bool keep_alive);
+  asio::awaitable<bool> write_stream_head(const Response& reply_head, bool keep_alive);
   asio::awaitable<void> reject(Status status, std::string_view reason);
   static asio::awaitable<void> watch_peer(std::shared_ptr<Connection> self, std::shared_ptr<Mailbox> mailbox);
 
@@ -155,7 +156,16 @@ asio::awaitable<void> Connection::run() {
       reply = error_reply(Status::internal_server_error, "the server failed to handle this request; see its log");
     }
     if (worker_.draining_) keep_alive = false;
-    bool ok = reply.stream ? co_await write_stream(reply, keep_alive) : co_await write_reply(reply, keep_alive);
+    bool ok = false;
+    if (reply.stream) {
+      // A stream may stay open for hours with nothing to send: give back what the request held
+      // (stream bodies capture what they need by value).
+      request = {};
+      if (buffer.size() == 0) buffer.shrink_to_fit();
+      ok = co_await write_stream(reply, keep_alive);
+    } else {
+      ok = co_await write_reply(reply, keep_alive);
+    }
     if (!ok || !keep_alive) break;
   }
   beast::error_code ignored;
@@ -183,9 +193,9 @@ asio::awaitable<void> Connection::watch_peer(std::shared_ptr<Connection> self, s
   if (ec != asio::error::operation_aborted) mailbox->close(Mailbox::CloseReason::peer_gone);
 }
 
-asio::awaitable<bool> Connection::write_stream(Reply& reply, bool keep_alive) {
-  bhttp::response<bhttp::empty_body> head{reply.head.result(), 11};
-  for (const auto& field : reply.head) head.set(field.name_string(), field.value());
+asio::awaitable<bool> Connection::write_stream_head(const Response& reply_head, bool keep_alive) {
+  bhttp::response<bhttp::empty_body> head{reply_head.result(), 11};
+  for (const auto& field : reply_head) head.set(field.name_string(), field.value());
   head.erase(Field::content_length);
   head.chunked(true);
   head.keep_alive(keep_alive);
@@ -194,7 +204,13 @@ asio::awaitable<bool> Connection::write_stream(Reply& reply, bool keep_alive) {
   auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, k_use);
   (void)n;
   stream_.expires_never();
-  if (ec) co_return false;
+  co_return !ec;
+}
+
+asio::awaitable<bool> Connection::write_stream(Reply& reply, bool keep_alive) {
+  // The head and its serializer live in their own coroutine frame, gone before the stream idles.
+  if (!co_await write_stream_head(reply.head, keep_alive)) co_return false;
+  reply.head = {};
 
   auto mailbox = worker_.open_stream();
   asio::co_spawn(stream_.get_executor(), watch_peer(shared_from_this(), mailbox), asio::detached);
@@ -202,7 +218,7 @@ asio::awaitable<bool> Connection::write_stream(Reply& reply, bool keep_alive) {
   try {
     co_await reply.stream(writer);
   } catch (const std::exception& e) {
-    spdlog::error("stream on {} failed: {}", std::string(reply.head[Field::content_type]), e.what());
+    spdlog::error("stream to {} failed: {}", remote_.address().to_string(), e.what());
   }
   worker_.close_stream(mailbox);
   if (!writer.ok() || mailbox->close_reason() == Mailbox::CloseReason::peer_gone) co_return false;
