@@ -16,6 +16,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
 const jsonOut = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : undefined;
+// --only 1,3: just those workloads (for before/after comparisons of one fix).
+const only = argv.includes('--only') ? new Set(argv[argv.indexOf('--only') + 1].split(',')) : undefined;
+const wanted = (n) => !only || only.has(String(n));
 if (!process.env.MCPEDGE_BIN) process.env.MCPEDGE_BIN = path.resolve(here, '../build-bench/mcpedge');
 const binary = process.env.MCPEDGE_BIN;
 const { startDemo } = await import('../tests/integration/lib/server.mjs');
@@ -122,60 +125,70 @@ try {
   console.log(`tools/list: ${tools.length} tools, ${listBytes.length} bytes`);
 
   // --- 1. tools/list ----------------------------------------------------------------------------
-  console.log('1. authenticated tools/list (Streamable HTTP, JSON reply)');
-  const listEnv = (token) => requestEnv({ body: k_list_body, headers: mcpHeaders(token) });
-  const w1 = {
-    mcpedge: await load('mcpedge', demo.url, { connections: plan.connections, env: listEnv(grant.access_token) }),
-    typescript: await load('TypeScript SDK', tsUrl, { connections: plan.connections, env: listEnv() }),
-    nginx: await load('nginx ceiling', nginx.ceilingUrl, { connections: plan.connections, env: listEnv() }),
-  };
-  results.rows.tools_list = w1;
+  if (wanted(1)) {
+    console.log('1. authenticated tools/list (Streamable HTTP, JSON reply)');
+    const listEnv = (token) => requestEnv({ body: k_list_body, headers: mcpHeaders(token) });
+    const w1 = {
+      mcpedge: await load('mcpedge', demo.url, { connections: plan.connections, env: listEnv(grant.access_token) }),
+      typescript: await load('TypeScript SDK', tsUrl, { connections: plan.connections, env: listEnv() }),
+      nginx: await load('nginx ceiling', nginx.ceilingUrl, { connections: plan.connections, env: listEnv() }),
+    };
+    results.rows.tools_list = w1;
+  }
 
   // --- 2. tools/call ----------------------------------------------------------------------------
-  console.log('2. authenticated tools/call to a local REST upstream vs calling it directly');
-  const probe = await (await fetch(demo.url, { method: 'POST', headers: mcpHeaders(grant.access_token), body: k_call_body })).json();
-  if (probe.result?.isError !== false && probe.result?.isError !== undefined) fail(`tools/call get_item: ${JSON.stringify(probe)}`);
-  if (!JSON.stringify(probe).includes('item_1')) fail(`tools/call get_item did not return the upstream's body: ${JSON.stringify(probe)}`);
-  const callEnv = requestEnv({ body: k_call_body, headers: mcpHeaders(grant.access_token) });
-  const directEnv = requestEnv({ method: 'GET', body: '', headers: {} });
-  const itemUrl = `${nginx.upstreamOrigin}/item`;
-  const satCall = await load('mcpedge saturated', demo.url, { connections: plan.connections, env: callEnv });
-  const satDirect = await load('direct saturated', itemUrl, { connections: plan.connections, env: directEnv });
-  // Half of mcpedge's saturation rate: each connection waits `pause` ms after a reply, so the rate
-  // is connections × 1000 / (pause + latency); calibrate the connection count, then run mcpedge and
-  // the direct calls with the same schedule.
-  const halfRate = satCall.rps / 2;
-  const pause = 1;
-  let paced = Math.max(1, Math.round((halfRate * (pause + satCall.p50 / 1000 / 4)) / 1000));
-  const calibration = await wrk(demo.url, { connections: paced, seconds: smoke ? 1 : 3, env: { ...callEnv, BENCH_DELAY_MS: String(pause) } });
-  if (calibration.rps > 0) paced = Math.max(1, Math.round((paced * halfRate) / calibration.rps));
-  const halfCall = await load(`mcpedge at ~${Math.round(halfRate)}/s (${paced} conns)`, demo.url, { connections: paced, env: { ...callEnv, BENCH_DELAY_MS: String(pause) } });
-  const halfDirect = await load(`direct, same schedule`, itemUrl, { connections: paced, env: { ...directEnv, BENCH_DELAY_MS: String(pause) } });
-  results.rows.tools_call = { saturated: { mcpedge: satCall, direct: satDirect }, half: { mcpedge: halfCall, direct: halfDirect, connections: paced, pauseMs: pause, targetRate: halfRate } };
+  if (wanted(2)) {
+    console.log('2. authenticated tools/call to a local REST upstream vs calling it directly');
+    const probe = await (await fetch(demo.url, { method: 'POST', headers: mcpHeaders(grant.access_token), body: k_call_body })).json();
+    if (probe.result?.isError !== false && probe.result?.isError !== undefined) fail(`tools/call get_item: ${JSON.stringify(probe)}`);
+    if (!JSON.stringify(probe).includes('item_1')) fail(`tools/call get_item did not return the upstream's body: ${JSON.stringify(probe)}`);
+    const callEnv = requestEnv({ body: k_call_body, headers: mcpHeaders(grant.access_token) });
+    const directEnv = requestEnv({ method: 'GET', body: '', headers: {} });
+    const itemUrl = `${nginx.upstreamOrigin}/item`;
+    const satCall = await load('mcpedge saturated', demo.url, { connections: plan.connections, env: callEnv });
+    const satDirect = await load('direct saturated', itemUrl, { connections: plan.connections, env: directEnv });
+    // Half of mcpedge's saturation rate: each connection waits `pause` ms after a reply, so the rate
+    // is connections × 1000 / (pause + latency); calibrate the connection count, then run mcpedge and
+    // the direct calls with the same schedule.
+    const halfRate = satCall.rps / 2;
+    const pause = 1;
+    let paced = Math.max(1, Math.round((halfRate * (pause + satCall.p50 / 1000 / 4)) / 1000));
+    const calibration = await wrk(demo.url, { connections: paced, seconds: smoke ? 1 : 3, env: { ...callEnv, BENCH_DELAY_MS: String(pause) } });
+    if (calibration.rps > 0) paced = Math.max(1, Math.round((paced * halfRate) / calibration.rps));
+    const halfCall = await load(`mcpedge at ~${Math.round(halfRate)}/s (${paced} conns)`, demo.url, { connections: paced, env: { ...callEnv, BENCH_DELAY_MS: String(pause) } });
+    const halfDirect = await load(`direct, same schedule`, itemUrl, { connections: paced, env: { ...directEnv, BENCH_DELAY_MS: String(pause) } });
+    results.rows.tools_call = { saturated: { mcpedge: satCall, direct: satDirect }, half: { mcpedge: halfCall, direct: halfDirect, connections: paced, pauseMs: pause, targetRate: halfRate } };
+  }
 
   // --- 5. /token (refresh grant) ----------------------------------------------------------------
-  console.log('5. /token refresh grant');
-  // One family per connection, plus the one wrk's script check takes (wrk/refresh.lua).
-  const families = await signInMany(demo.origin, main.clientId, plan.refreshFamilies + 1, { scope: k_scope });
-  const tokensFile = path.join(path.dirname(toolsFile), 'refresh_tokens.txt');
-  writeFileSync(tokensFile, families.map((g) => g.refresh_token).join('\n') + '\n');
-  const refreshEnv = { BENCH_TOKENS_FILE: tokensFile, BENCH_CLIENT_ID: main.clientId };
-  // No warm-up: a warm-up run would leave its in-flight tokens rotated but unused.
-  const token = await wrk(`${demo.origin}/token`, { script: scripts.refresh, connections: plan.refreshFamilies, seconds: plan.seconds, env: refreshEnv });
-  if (token.requests === 0 || token.non2xx > plan.refreshFamilies || token.socketErrors > 0) {
-    fail(`/token: ${token.requests} requests, ${token.non2xx} not 2xx, ${token.socketErrors} socket errors\n${token.text}`);
+  if (wanted(5)) {
+    console.log('5. /token refresh grant');
+    // One family per connection, plus the one wrk's script check takes (wrk/refresh.lua).
+    const families = await signInMany(demo.origin, main.clientId, plan.refreshFamilies + 1, { scope: k_scope });
+    const tokensFile = path.join(path.dirname(toolsFile), 'refresh_tokens.txt');
+    writeFileSync(tokensFile, families.map((g) => g.refresh_token).join('\n') + '\n');
+    const refreshEnv = { BENCH_TOKENS_FILE: tokensFile, BENCH_CLIENT_ID: main.clientId };
+    // No warm-up: a warm-up run would leave its in-flight tokens rotated but unused.
+    const token = await wrk(`${demo.origin}/token`, { script: scripts.refresh, connections: plan.refreshFamilies, seconds: plan.seconds, env: refreshEnv });
+    if (token.requests === 0 || token.non2xx > plan.refreshFamilies || token.socketErrors > 0) {
+      fail(`/token: ${token.requests} requests, ${token.non2xx} not 2xx, ${token.socketErrors} socket errors\n${token.text}`);
   }
   log(`/token refresh: ${Math.round(token.rps)} req/s, p50 ${Math.round(token.p50)} µs, p99 ${Math.round(token.p99)} µs, ${token.non2xx} not 2xx`);
   results.rows.token = token;
+  }
   await demo.stop();
 
   // --- 3. legacy SSE streams --------------------------------------------------------------------
-  console.log('3. idle legacy SSE streams: RSS per stream, then one message per stream');
-  results.rows.sse = await sseWorkload();
+  if (wanted(3)) {
+    console.log('3. idle legacy SSE streams: RSS per stream, then one message per stream');
+    results.rows.sse = await sseWorkload();
+  }
 
   // --- 4. cold start ----------------------------------------------------------------------------
-  console.log('4. cold start (exec → first authenticated tools/list answered 200) and idle RSS');
-  results.rows.cold = await coldStart();
+  if (wanted(4)) {
+    console.log('4. cold start (exec → first authenticated tools/list answered 200) and idle RSS');
+    results.rows.cold = await coldStart();
+  }
 } catch (error) {
   fail(error.stack ?? String(error));
 } finally {
