@@ -163,6 +163,12 @@ void Connection::exec(const char* sql) {
 
 std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
 
+bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void Connection::rollback_savepoint() noexcept {
+  if (in_transaction()) sqlite3_exec(db_, "ROLLBACK TO nested; RELEASE nested", nullptr, nullptr, nullptr);
+}
+
 void Connection::rollback() noexcept {
   // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) already rolled the transaction back.
   if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);

@@ -92,27 +92,38 @@ class Connection {
   std::int64_t changes() const;
 
   // Runs fn inside BEGIN IMMEDIATE ... COMMIT (the write lock is taken up front, so two
-  // connections never deadlock upgrading a read); rolls back and rethrows if fn throws.
+  // connections never deadlock upgrading a read); rolls back and rethrows if fn throws. Inside a
+  // transaction that is already open (the store's group commit) fn gets a savepoint instead, so
+  // it still succeeds or fails as a whole.
   template <class F>
   auto transaction(F&& fn) -> std::invoke_result_t<F&> {
-    exec("BEGIN IMMEDIATE");
+    bool nested = in_transaction();
+    exec(nested ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
     try {
       if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
         fn();
-        exec("COMMIT");
+        exec(nested ? "RELEASE nested" : "COMMIT");
       } else {
         auto result = fn();
-        exec("COMMIT");
+        exec(nested ? "RELEASE nested" : "COMMIT");
         return result;
       }
     } catch (...) {
-      rollback();
+      if (nested) {
+        rollback_savepoint();
+      } else {
+        rollback();
+      }
       throw;
     }
   }
 
- private:
+  bool in_transaction() const;
+  // Ends an open transaction without its changes (nothing when none is open).
   void rollback() noexcept;
+
+ private:
+  void rollback_savepoint() noexcept;
 
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;

@@ -43,6 +43,36 @@ StoreError to_store_error(const char* operation, const std::exception& failure) 
   return StoreError{StoreError::Code::internal, std::string("store: ") + operation + ": " + failure.what()};
 }
 
+std::shared_ptr<SqliteStore::Batch> SqliteStore::join_batch(std::optional<StoreError>& failure) {
+  if (batch_ && db_->in_transaction()) return batch_;
+  if (batch_) {
+    // SQLite rolled the transaction back itself (SQLITE_FULL, SQLITE_IOERR, ...): what ran in it is gone.
+    batch_->open = false;
+    batch_->failure = StoreError{StoreError::Code::unavailable, "store: the transaction was rolled back by SQLite"};
+    batch_.reset();
+  }
+  try {
+    db_->exec("BEGIN IMMEDIATE");
+  } catch (const SqliteFailure& e) {
+    failure = to_store_error("begin", e);
+    return nullptr;
+  }
+  batch_ = std::make_shared<Batch>();
+  return batch_;
+}
+
+void SqliteStore::commit_batch(Batch& batch) {
+  if (!batch.open) return;
+  batch.open = false;
+  batch_.reset();
+  try {
+    db_->exec("COMMIT");
+  } catch (const SqliteFailure& e) {
+    batch.failure = to_store_error("commit", e);
+    db_->rollback();
+  }
+}
+
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file) {
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   store->file_ = file;

@@ -82,8 +82,21 @@ class SqliteStore final : public Store {
  private:
   SqliteStore() = default;
 
+  // One transaction shared by the operations that ran on the store's thread since the last
+  // commit (group commit): synchronous=FULL makes every COMMIT an fsync, which capped /token
+  // refreshes at one fsync each.
+  struct Batch {
+    bool open = true;
+    std::optional<StoreError> failure;  // the COMMIT failed: every operation in it failed
+  };
+  // The open batch, beginning one if none is open (store thread only); null on failure.
+  std::shared_ptr<Batch> join_batch(std::optional<StoreError>& failure);
+  // Commits `batch` if it is still open (store thread only).
+  void commit_batch(Batch& batch);
+
   // Runs fn(Connection&) on the store's thread and resumes the caller on its own executor with
-  // fn's value (fn may also return a Result of it). `operation` names it in errors.
+  // fn's value (fn may also return a Result of it) once it is durable. `operation` names it in
+  // errors.
   template <class F, class R = typename ResultOf<std::invoke_result_t<F&, Connection&>>::type>
   asio::awaitable<Result<R>> run(const char* operation, F fn) {
     auto home = co_await asio::this_coro::executor;
@@ -92,13 +105,23 @@ class SqliteStore final : public Store {
     auto to_pool = asio::bind_executor(pool_.get_executor(), asio::use_awaitable);
     co_await asio::post(to_pool);
     std::optional<Result<R>> result;
-    try {
-      result.emplace(fn(*db_));
-    } catch (const SqliteFailure& e) {
-      result.emplace(Unexpected{to_store_error(operation, e)});
-    } catch (const std::exception& e) {
-      result.emplace(Unexpected{to_store_error(operation, e)});
+    std::optional<StoreError> failure;
+    std::shared_ptr<Batch> batch = join_batch(failure);
+    if (batch) {
+      try {
+        result.emplace(fn(*db_));
+      } catch (const SqliteFailure& e) {
+        result.emplace(Unexpected{to_store_error(operation, e)});
+      } catch (const std::exception& e) {
+        result.emplace(Unexpected{to_store_error(operation, e)});
+      }
+      // Queue behind every operation already waiting for the thread: they join this batch, and
+      // the first of them to come back here commits it for all.
+      co_await asio::post(to_pool);
+      commit_batch(*batch);
+      failure = batch->failure;
     }
+    if (failure) result.emplace(Unexpected{std::move(*failure)});
     auto to_home = asio::bind_executor(home, asio::use_awaitable);
     co_await asio::post(to_home);
     co_return std::move(*result);
@@ -106,7 +129,8 @@ class SqliteStore final : public Store {
 
   std::filesystem::path file_;
   std::unique_ptr<Connection> db_;
-  asio::thread_pool pool_{1};  // declared last: joined before the connection closes
+  std::shared_ptr<Batch> batch_;  // store thread only
+  asio::thread_pool pool_{1};     // declared last: joined before the connection closes
 };
 
 }  // namespace mcpedge::store::sqlite
