@@ -1,6 +1,8 @@
 // Tests of the auth and store sections: every field, the defaults, and the errors an operator sees.
 #include "config/config.hpp"
 
+#include "config_test_support.hpp"
+
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
@@ -10,27 +12,15 @@
 namespace mcpedge::config {
 namespace {
 
+using testing::all_errors;
+using testing::k_upstream;
+using testing::load_ok;
+using Case = testing::ErrorCase;
+
 namespace json = boost::json;
 using namespace std::chrono_literals;
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 using Strings = std::vector<std::string>;
-
-std::string all_errors(const std::vector<ConfigError>& errors) {
-  std::string out;
-  for (const auto& e : errors) out += e.to_string() + "\n";
-  return out;
-}
-
-Config load_ok(const std::string& text) {
-  auto result = load_text(text, "test.yaml");
-  if (!result) {
-    ADD_FAILURE() << all_errors(result.error());
-    return {};
-  }
-  return std::move(result).value();
-}
-
-constexpr const char* k_upstream = "upstream: { base_url: http://u }\n";
 
 constexpr const char* k_full = R"(upstream: { base_url: http://u }
 tools:
@@ -224,25 +214,9 @@ TEST(AuthSection, ToolScopeUnderAnOfferedScopeIsAccepted) {
   EXPECT_EQ(c.tools[0].scopes, (Strings{"workflows:write"}));
 }
 
-struct Case {
-  const char* name;
-  std::string yaml;
-  std::string expected;  // one of the errors, exactly as to_string() renders it
-};
+class AuthSectionError : public ::testing::TestWithParam<Case> {};
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
-
-class AuthSectionError : public testing::TestWithParam<Case> {};
-
-TEST_P(AuthSectionError, ReportsFileLineKeyAndWhatToDo) {
-  const Case& c = GetParam();
-  auto result = load_text(c.yaml, "test.yaml");
-  ASSERT_FALSE(result) << "loaded without error:\n" << c.yaml;
-  const auto& errors = result.error();
-  bool found =
-      std::any_of(errors.begin(), errors.end(), [&](const ConfigError& e) { return e.to_string() == c.expected; });
-  EXPECT_TRUE(found) << "expected:\n" << c.expected << "\ngot:\n" << all_errors(errors);
-}
+TEST_P(AuthSectionError, ReportsFileLineKeyAndWhatToDo) { testing::expect_reported(GetParam()); }
 
 std::string with_idp(const std::string& rest) {
   return std::string(k_upstream) + "auth:\n  idp: { issuer: https://login.example.com, client_id: c }\n" + rest;
@@ -303,8 +277,8 @@ const Case k_cases[] = {
      R"(test.yaml:6: tools[0].scopes: scope "workflowsx:read" is not in auth.scopes (nor under one of them); add it there)"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, AuthSectionError, testing::ValuesIn(k_cases),
-                         [](const testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Table, AuthSectionError, ::testing::ValuesIn(k_cases),
+                         [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace mcpedge::config

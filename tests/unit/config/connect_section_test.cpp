@@ -3,6 +3,7 @@
 #include "config/config.hpp"
 
 #include "../temp_dir.hpp"
+#include "config_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -20,12 +21,10 @@ std::string with(std::string_view rest) {
   return text;
 }
 
+// Every error of `text`, one per line; empty when it loads.
 std::string errors_of(const std::string& text, const std::string& file = "test.yaml") {
   auto result = load_text(text, file);
-  if (result) return "";
-  std::string out;
-  for (const auto& e : result.error()) out += e.to_string() + "\n";
-  return out;
+  return result ? "" : testing::all_errors(result.error());
 }
 
 TEST(ConnectSection, DefaultsComeFromTheServerSection) {
@@ -42,7 +41,7 @@ TEST(ConnectSection, DefaultsComeFromTheServerSection) {
 }
 
 TEST(ConnectSection, EveryFieldIsRead) {
-  testing::TempDir dir;
+  mcpedge::testing::TempDir dir;
   std::ofstream(dir.path() / "logo.svg") << "<svg xmlns='http://www.w3.org/2000/svg'/>";
   std::string file = (dir.path() / "gateway.yaml").string();
   std::string text = with(R"(connect:

@@ -1,6 +1,8 @@
 // Table of invalid configurations and the exact error each one must produce.
 #include "config/config.hpp"
 
+#include "config_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,14 +11,9 @@
 namespace mcpedge::config {
 namespace {
 
-std::string all_errors(const std::vector<ConfigError>& errors) {
-  std::string out;
-  for (const auto& e : errors) out += e.to_string() + "\n";
-  return out;
-}
-
-// A valid base every case extends; a broken line is added at a known line number.
-constexpr const char* k_upstream = "upstream: { base_url: http://u }\n";
+using testing::all_errors;
+using testing::k_upstream;
+using Case = testing::ErrorCase;
 
 std::string tool(const std::string& http,
                  const std::string& schema = "{ properties: { id: { type: string } }, required: [id] }") {
@@ -30,29 +27,13 @@ std::string tool(const std::string& http,
          http + "\n";
 }
 
-struct Case {
-  const char* name;
-  std::string yaml;
-  std::string expected;  // one of the errors, exactly as to_string() renders it
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
-
-class LoaderError : public testing::TestWithParam<Case> {
+class LoaderError : public ::testing::TestWithParam<Case> {
  protected:
   static void SetUpTestSuite() { ::setenv("MCPEDGE_TEST_WORD", "twenty", 1); }
   static void TearDownTestSuite() { ::unsetenv("MCPEDGE_TEST_WORD"); }
 };
 
-TEST_P(LoaderError, ReportsFileLineKeyAndWhatToDo) {
-  const Case& c = GetParam();
-  auto result = load_text(c.yaml, "test.yaml");
-  ASSERT_FALSE(result) << "loaded without error:\n" << c.yaml;
-  const auto& errors = result.error();
-  bool found =
-      std::any_of(errors.begin(), errors.end(), [&](const ConfigError& e) { return e.to_string() == c.expected; });
-  EXPECT_TRUE(found) << "expected:\n" << c.expected << "\ngot:\n" << all_errors(errors);
-}
+TEST_P(LoaderError, ReportsFileLineKeyAndWhatToDo) { testing::expect_reported(GetParam()); }
 
 std::string long_name(std::size_t n) { return std::string(n, 'x'); }
 
@@ -194,8 +175,8 @@ const Case k_cases[] = {
      "test.yaml:1: expected a mapping with server, upstream and tools at the top level, got a list"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Config, LoaderError, testing::ValuesIn(k_cases),
-                         [](const testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Config, LoaderError, ::testing::ValuesIn(k_cases),
+                         [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
 TEST(LoaderErrors, CollectsEveryErrorSortedByLine) {
   auto result = load_text(R"(server:

@@ -1,6 +1,8 @@
 // Tests of loading valid configurations: every field, defaults, YAML-to-JSON schemas, ${ENV}, files.
 #include "config/config.hpp"
 
+#include "config_test_support.hpp"
+
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
@@ -12,23 +14,11 @@
 namespace mcpedge::config {
 namespace {
 
+using testing::all_errors;
+using testing::load_ok;
+
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-std::string all_errors(const std::vector<ConfigError>& errors) {
-  std::string out;
-  for (const auto& e : errors) out += e.to_string() + "\n";
-  return out;
-}
-
-Config load_ok(const std::string& text) {
-  auto result = load_text(text, "test.yaml");
-  if (!result) {
-    ADD_FAILURE() << all_errors(result.error());
-    return {};
-  }
-  return std::move(result).value();
-}
 
 // Sets an environment variable for the life of one test.
 class ScopedEnv {
