@@ -85,6 +85,23 @@ test('oidc-provider: introspection identity + minted key (the PropelAuth chain)'
 });
 
 // An upstream API that accepts the IdP's tokens: it introspects each one at the IdP.
+// A gateway in front of the IdP-protected API: one whoami tool, scope `api`, and `authYaml` (the idp
+// and credential keys of the auth section, indented by two spaces).
+function whoamiTable(name, api, authYaml) {
+  const config = path.join(mkdtempSync(path.join(tmpdir(), 'mcpedge-oauth-')), 'gateway.yaml');
+  writeFileSync(config, `server: { name: ${name} }
+upstream: { base_url: "${api.url}" }
+auth:
+  scopes: [api]${authYaml}
+tools:
+  - name: whoami
+    description: Who the API sees.
+    input_schema: { type: object }
+    http: { method: GET, path: /whoami }
+`);
+  return config;
+}
+
 async function startIdpProtectedApi(idp) {
   const seen = [];
   const server = http.createServer(async (req, res) => {
@@ -114,20 +131,9 @@ test('oidc-provider: idp_token with id_token identity; access tokens never outli
     accessTokenTtl: 40,
   });
   const api = await startIdpProtectedApi(idp);
-  const dir = mkdtempSync(path.join(tmpdir(), 'mcpedge-oauth-'));
-  const config = path.join(dir, 'gateway.yaml');
-  writeFileSync(config, `server: { name: idp-token-test }
-upstream: { base_url: "${api.url}" }
-auth:
-  scopes: [api]
+  const config = whoamiTable('idp-token-test', api, `
   idp: { issuer: "${idp.issuer}", client_id: mcpedge, client_secret: s3cret, identity: id_token, scopes: [openid, profile] }
-  credential: { strategy: idp_token }
-tools:
-  - name: whoami
-    description: Who the API sees.
-    input_schema: { type: object }
-    http: { method: GET, path: /whoami }
-`);
+  credential: { strategy: idp_token }`);
   const demo = await startDemo({ config });
   try {
     await idp.setRedirectUris('mcpedge', [`${demo.origin}/oauth/callback`]);
@@ -188,22 +194,11 @@ test('oidc-provider: token_exchange (RFC 8693) sends the API a token exchanged f
     autoConsent: true,
   });
   const api = await startIdpProtectedApi(idp);
-  const dir = mkdtempSync(path.join(tmpdir(), 'mcpedge-oauth-'));
-  const config = path.join(dir, 'gateway.yaml');
-  writeFileSync(config, `server: { name: token-exchange-test }
-upstream: { base_url: "${api.url}" }
-auth:
-  scopes: [api]
+  const config = whoamiTable('token-exchange-test', api, `
   idp: { issuer: "${idp.issuer}", client_id: mcpedge, client_secret: s3cret, identity: userinfo, scopes: [openid, profile] }
   credential:
     strategy: token_exchange
-    token_exchange: { audience: "https://api.example.test" }
-tools:
-  - name: whoami
-    description: Who the API sees.
-    input_schema: { type: object }
-    http: { method: GET, path: /whoami }
-`);
+    token_exchange: { audience: "https://api.example.test" }`);
   const demo = await startDemo({ config });
   try {
     await idp.setRedirectUris('mcpedge', [`${demo.origin}/oauth/callback`]);
