@@ -83,14 +83,7 @@ class DevIdpTest : public ::testing::Test {
     if (!body.empty()) req.set(http::Field::content_type, "application/x-www-form-urlencoded");
     req.body() = body;
     req.prepare_payload();
-    const std::string_view view = req.target();
-    const auto q = view.find('?');
-    http::Incoming in{
-        req, {}, worker_, view.substr(0, q), q == std::string_view::npos ? std::string_view() : view.substr(q + 1)};
-    worker_.loop().restart();
-    auto done = boost::asio::co_spawn(worker_.loop(), idp_.handle(in), boost::asio::use_future);
-    worker_.loop().run();
-    http::Reply reply = done.get();
+    http::Reply reply = run_request(worker_, req, [this](http::Incoming& in) { return idp_.handle(in); });
     TestReply out;
     out.status = static_cast<unsigned>(reply.head.result_int());
     out.head = std::move(reply.head);

@@ -26,6 +26,21 @@ namespace mcpedge::demo::testing {
 namespace json = boost::json;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// Runs `handle` (a demo handler: Incoming& -> awaitable<Reply>) on one request, on the worker's loop,
+// with the path and query views the server makes: into the request's own target, not NUL-terminated,
+// and a default-constructed query view when there is none.
+template <class Handle>
+http::Reply run_request(http::Worker& worker, http::Request& req, Handle&& handle) {
+  const std::string_view view = req.target();
+  const auto q = view.find('?');
+  http::Incoming in{
+      req, {}, worker, view.substr(0, q), q == std::string_view::npos ? std::string_view() : view.substr(q + 1)};
+  worker.loop().restart();
+  auto done = boost::asio::co_spawn(worker.loop(), handle(in), boost::asio::use_future);
+  worker.loop().run();
+  return done.get();
+}
+
 struct TestReply {
   unsigned status = 0;
   http::Response head;
@@ -78,16 +93,7 @@ class SampleApiTest : public ::testing::Test {
     if (!body.empty()) req.set(http::Field::content_type, "application/json");
     req.body() = body;
     req.prepare_payload();
-    // Views into the request's own target, as the server makes them: not NUL-terminated, and a
-    // default-constructed view when there is no query.
-    const std::string_view view = req.target();
-    const auto q = view.find('?');
-    http::Incoming in{
-        req, {}, worker_, view.substr(0, q), q == std::string_view::npos ? std::string_view() : view.substr(q + 1)};
-    worker_.loop().restart();
-    auto done = boost::asio::co_spawn(worker_.loop(), api_->handle(in), boost::asio::use_future);
-    worker_.loop().run();
-    http::Reply reply = done.get();
+    http::Reply reply = run_request(worker_, req, [this](http::Incoming& in) { return api_->handle(in); });
     EXPECT_FALSE(reply.stream) << "the sample API never streams";
     TestReply out;
     out.status = static_cast<unsigned>(reply.head.result_int());
