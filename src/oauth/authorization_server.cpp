@@ -44,13 +44,6 @@ struct ParamView {
   std::optional<std::string> repeated() const { return detail::repeated(params); }
 };
 
-std::string set_cookie(std::string_view name, std::string_view value, std::chrono::seconds max_age,
-                       std::string_view same_site = "Lax") {
-  return std::string(name) + "=" + std::string(value) +
-         "; Path=/; Secure; HttpOnly; SameSite=" + std::string(same_site) +
-         "; Max-Age=" + std::to_string(max_age.count());
-}
-
 bool covers(const std::vector<std::string>& granted, const std::vector<std::string>& wanted) {
   for (const auto& w : wanted)
     if (std::find(granted.begin(), granted.end(), w) == granted.end()) return false;
@@ -80,14 +73,7 @@ std::string csp_source(std::string_view uri) {
 AuthorizationServer::AuthorizationServer(AuthorizationServerParts parts) : p_(std::move(parts)) {}
 
 http::Reply AuthorizationServer::page(http::Status status, std::string html, std::string form_action) const {
-  http::Reply reply = no_store(http::make_reply(status, std::move(html), "text/html; charset=utf-8"));
-  reply.head.set("Content-Security-Policy", web::content_security_policy(form_action));
-  reply.head.set("X-Frame-Options", "DENY");
-  reply.head.set("X-Content-Type-Options", "nosniff");
-  // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` with the consent POST,
-  // which the CSRF check would refuse.
-  reply.head.set("Referrer-Policy", "same-origin");
-  return reply;
+  return html_page(status, std::move(html), web::content_security_policy(form_action));
 }
 
 http::Reply AuthorizationServer::error_page(http::Status status, std::string error, std::string description) const {
@@ -344,10 +330,8 @@ asio::awaitable<http::Reply> AuthorizationServer::consent(http::Incoming& in) {
   ParamView form{*parsed};
   auto cookie = http::cookie(in.request, k_csrf_cookie);
   std::string token = form.value("csrf");
-  std::string_view origin = http::header(in.request, http::Field::origin);
   if (!cookie || cookie->empty() || token.empty() || !crypto::constant_time_equal(*cookie, token) ||
-      (!origin.empty() && origin != p_.server.issuer &&
-       !(origin == "null" && http::header(in.request, "Sec-Fetch-Site") == "same-origin"))) {
+      !same_origin_post(in.request, p_.server.issuer)) {
     co_return error_page(http::Status::forbidden, "invalid_request",
                          "The consent form did not come from this page in this browser (CSRF check failed).");
   }

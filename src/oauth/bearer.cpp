@@ -14,23 +14,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
-#include <spdlog/spdlog.h>
-
 namespace mcpedge::oauth {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::system_clock;
-
-namespace {
-
-// Detached: co_spawn needs a void (or default-constructible) result; a failure only costs "last used".
-asio::awaitable<void> record_client_use(store::Store& store, std::string subject, std::string client_id,
-                                        store::UnixTime now) {
-  auto touched = co_await store.touch_consent(std::move(subject), std::move(client_id), now);
-  if (!touched) spdlog::debug("recording a client's use: {}", touched.error().message);
-}
-
-}  // namespace
 
 std::string user_key(std::string_view subject, std::string_view org) {
   std::string material = "user\n" + std::string(subject) + "\n" + std::string(org);
@@ -112,8 +99,8 @@ boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> BearerAuthenticator::
     if (!token->client_id.empty() && usage_.due(token->subject + "\n" + token->client_id)) {
       // "Last used" on the connect page; off the request's path.
       auto now = detail::unix_seconds(Clock::now());
-      asio::co_spawn(in.worker.executor(), record_client_use(store_, token->subject, token->client_id, now),
-                     asio::detached);
+      auto touch = store_.touch_consent(token->subject, token->client_id, now);
+      asio::co_spawn(in.worker.executor(), record_use(std::move(touch), "client " + token->client_id), asio::detached);
     }
     co_return caller;
   }

@@ -48,11 +48,6 @@ std::string when(std::optional<store::UnixTime> t, std::string_view none = "neve
   return buffer;
 }
 
-std::string cookie_header(std::string_view value, std::chrono::seconds max_age) {
-  return std::string(k_cookie) + "=" + std::string(value) +
-         "; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age.count());
-}
-
 std::string notice_text(std::string_view code) {
   if (code == "token-revoked") return "The token was revoked: it no longer works.";
   if (code == "client-revoked") return "The client was signed out: its next request is refused.";
@@ -108,19 +103,13 @@ std::chrono::seconds ConnectPage::session_ttl() const {
 }
 
 http::Reply ConnectPage::page(http::Status status, std::string html) const {
-  http::Reply reply = no_store(http::make_reply(status, std::move(html), "text/html; charset=utf-8"));
-  reply.head.set("Content-Security-Policy", web::connect_content_security_policy());
-  reply.head.set("X-Frame-Options", "DENY");
-  reply.head.set("X-Content-Type-Options", "nosniff");
-  reply.head.set("Referrer-Policy", "same-origin");
-  return reply;
+  return html_page(status, std::move(html), web::connect_content_security_policy());
 }
 
 // Refusals use the authorization server's error page (its own inline style and CSP).
 http::Reply ConnectPage::error_page(http::Status status, std::string why) const {
-  http::Reply reply = page(status, web::error_page(p_.config.connect.product, "invalid_request", why));
-  reply.head.set("Content-Security-Policy", web::content_security_policy());
-  return reply;
+  return html_page(status, web::error_page(p_.config.connect.product, "invalid_request", why),
+                   web::content_security_policy());
 }
 
 http::Reply ConnectPage::see_other(std::string location) const {
@@ -154,10 +143,8 @@ Expected<std::pair<ConnectPage::Session, ConnectPage::Form>, http::Reply> Connec
   auto form = http::form_params(in.request.body());
   if (!form) return refuse(http::Status::bad_request, "The form is malformed.");
   std::string token = param(*form, "csrf").value_or("");
-  std::string_view origin = http::header(in.request, http::Field::origin);
-  bool same_origin = origin.empty() || origin == p_.server.issuer ||
-                     (origin == "null" && http::header(in.request, "Sec-Fetch-Site") == "same-origin");
-  if (token.empty() || !crypto::constant_time_equal(token, who->csrf) || !same_origin)
+  if (token.empty() || !crypto::constant_time_equal(token, who->csrf) ||
+      !same_origin_post(in.request, p_.server.issuer))
     return refuse(http::Status::forbidden, "The form did not come from this page in this browser (CSRF check failed).");
   return std::pair{std::move(*who), std::move(*form)};
 }
@@ -195,9 +182,10 @@ asio::awaitable<http::Reply> ConnectPage::signed_in(http::Incoming& in, SignIn r
                       {"org", org_name},
                       {"csrf", s.csrf}};
   http::Reply reply = see_other("/connect");
-  reply.head.insert(http::Field::set_cookie, cookie_header(crypto::seal(*p_.keys, crypto::Purpose::connect_session,
-                                                                        json::serialize(cookie), until),
-                                                           session_ttl()));
+  reply.head.insert(
+      http::Field::set_cookie,
+      set_cookie(k_cookie, crypto::seal(*p_.keys, crypto::Purpose::connect_session, json::serialize(cookie), until),
+                 session_ttl()));
   spdlog::info("connect page: {} signed in", s.subject);
   co_return reply;
 }
@@ -337,7 +325,7 @@ asio::awaitable<http::Reply> ConnectPage::sign_out(http::Incoming& in) {
   if (!form) co_return std::move(form.error());
   co_await p_.store.remove_upstream_credential(login_key(form->first.id));
   http::Reply reply = see_other("/connect?notice=signed-out");
-  reply.head.insert(http::Field::set_cookie, cookie_header("", std::chrono::seconds(0)));
+  reply.head.insert(http::Field::set_cookie, set_cookie(k_cookie, "", std::chrono::seconds(0)));
   co_return reply;
 }
 

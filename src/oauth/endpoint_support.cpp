@@ -31,4 +31,26 @@ http::Reply token_reply(std::string body) {
   return reply;
 }
 
+http::Reply html_page(http::Status status, std::string html, std::string content_security_policy) {
+  http::Reply reply = no_store(http::make_reply(status, std::move(html), "text/html; charset=utf-8"));
+  reply.head.set("Content-Security-Policy", std::move(content_security_policy));
+  reply.head.set("X-Frame-Options", "DENY");
+  reply.head.set("X-Content-Type-Options", "nosniff");
+  reply.head.set("Referrer-Policy", "same-origin");
+  return reply;
+}
+
+std::string set_cookie(std::string_view name, std::string_view value, std::chrono::seconds max_age,
+                       std::string_view same_site) {
+  return std::string(name) + "=" + std::string(value) +
+         "; Path=/; Secure; HttpOnly; SameSite=" + std::string(same_site) +
+         "; Max-Age=" + std::to_string(max_age.count());
+}
+
+bool same_origin_post(const http::Request& request, std::string_view issuer) {
+  std::string_view origin = http::header(request, http::Field::origin);
+  return origin.empty() || origin == issuer ||
+         (origin == "null" && http::header(request, "Sec-Fetch-Site") == "same-origin");
+}
+
 }  // namespace mcpedge::oauth::detail

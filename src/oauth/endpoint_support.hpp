@@ -46,4 +46,14 @@ http::Reply oauth_error(http::Status status, std::string error, std::string desc
 // A 200 token response body (RFC 6749 §5.1).
 http::Reply token_reply(std::string body);
 
+// A server-rendered page: never cached, never framed, its CSP, and Referrer-Policy same-origin (under
+// no-referrer browsers post the page's forms with `Origin: null`, which the CSRF checks would refuse).
+http::Reply html_page(http::Status status, std::string html, std::string content_security_policy);
+// `__Host-` cookies: Secure, HttpOnly, Path=/; Max-Age 0 deletes.
+std::string set_cookie(std::string_view name, std::string_view value, std::chrono::seconds max_age,
+                       std::string_view same_site = "Lax");
+// Whether a form POST came from one of this server's own pages: no Origin (older browsers), the
+// issuer's, or `null` from a same-origin fetch.
+bool same_origin_post(const http::Request& request, std::string_view issuer);
+
 }  // namespace mcpedge::oauth::detail

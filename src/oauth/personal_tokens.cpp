@@ -26,11 +26,6 @@ std::string token_hash(std::string_view token) { return crypto::sha256(token); }
 
 std::string credential_key(std::string_view id) { return "pat:" + std::string(id); }
 
-asio::awaitable<void> record_use(store::Store& store, std::string id, store::UnixTime now) {
-  auto touched = co_await store.touch_personal_token(std::move(id), now);
-  if (!touched) spdlog::debug("recording a token's use: {}", touched.error().message);
-}
-
 }  // namespace
 
 PersonalTokens::PersonalTokens(store::Store& store, UpstreamGrants& grants) : store_(store), grants_(grants) {}
@@ -83,7 +78,8 @@ asio::awaitable<Expected<identity::UpstreamGrant, PersonalTokenError>> PersonalT
   }
   if (usage_.due("pat:" + record.id)) {
     auto executor = co_await asio::this_coro::executor;
-    asio::co_spawn(executor, record_use(store_, record.id, detail::unix_seconds(now)), asio::detached);
+    auto touch = store_.touch_personal_token(record.id, detail::unix_seconds(now));
+    asio::co_spawn(executor, record_use(std::move(touch), "token " + record.id), asio::detached);
   }
   co_return std::move(*grant);
 }

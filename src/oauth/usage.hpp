@@ -2,6 +2,12 @@
 // connect page stays true without a store write on every request.
 #pragma once
 
+#include "store/store.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <mutex>
 #include <string>
@@ -35,5 +41,12 @@ class UsageThrottle {
   std::mutex mutex_;
   std::unordered_map<std::string, Clock::time_point> seen_;
 };
+
+// Awaits a "last used" write and logs a failure, which costs only that time. Spawned detached (co_spawn
+// needs a void result), off the request's path.
+inline boost::asio::awaitable<void> record_use(boost::asio::awaitable<store::Result<bool>> touch, std::string what) {
+  auto touched = co_await std::move(touch);
+  if (!touched) spdlog::debug("recording the use of {}: {}", what, touched.error().message);
+}
 
 }  // namespace mcpedge::oauth
