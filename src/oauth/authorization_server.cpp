@@ -70,6 +70,24 @@ std::string csp_source(std::string_view uri) {
 
 }  // namespace
 
+json::object to_json(const SignIn& s) {
+  json::object o{{"sub", s.who.subject}, {"name", s.who.name},          {"email", s.who.email},
+                 {"org", s.org},         {"at", s.tokens.access_token}, {"rt", s.tokens.refresh_token}};
+  if (s.tokens.expires_at) o["exp"] = unix_seconds(*s.tokens.expires_at);
+  return o;
+}
+
+SignIn sign_in_from_json(const json::object& o) {
+  SignIn s;
+  s.who = identity::Identity{text_field(o, "sub"), text_field(o, "name"), text_field(o, "email"), {}};
+  s.org = text_field(o, "org");
+  s.tokens.access_token = text_field(o, "at");
+  s.tokens.refresh_token = text_field(o, "rt");
+  if (const auto* exp = o.if_contains("exp"); exp && exp->is_int64())
+    s.tokens.expires_at = Clock::time_point(std::chrono::seconds(exp->as_int64()));
+  return s;
+}
+
 AuthorizationServer::AuthorizationServer(AuthorizationServerParts parts) : p_(std::move(parts)) {}
 
 http::Reply AuthorizationServer::page(http::Status status, std::string html, std::string form_action) const {
@@ -441,9 +459,9 @@ asio::awaitable<http::Reply> AuthorizationServer::callback(http::Incoming& in) {
     co_return consent_page(in, *client, *pending, who->name.empty() ? who->subject : who->name);
   }
   if (who->orgs.size() > 1) {
-    json::object login{{"state", state},      {"sub", who->subject},        {"name", who->name},
-                       {"email", who->email}, {"at", tokens->access_token}, {"rt", tokens->refresh_token}};
-    if (tokens->expires_at) login["exp"] = unix_seconds(*tokens->expires_at);
+    SignIn pending_choice{identity::Identity{who->subject, who->name, who->email, {}}, "", *tokens};
+    json::object login = to_json(pending_choice);
+    login["state"] = state;
     json::array orgs;
     std::vector<web::OrgChoice> choices;
     for (const auto& org : who->orgs) {
@@ -477,17 +495,14 @@ asio::awaitable<http::Reply> AuthorizationServer::choose_org(http::Incoming& in)
   if (!opened || ec || !login.is_object())
     co_return error_page(http::Status::bad_request, "invalid_request", "The organisation form expired or was altered.");
   const json::object& l = login.as_object();
-  auto text = [&](std::string_view key) {
-    const auto* v = l.if_contains(key);
-    return v && v->is_string() ? std::string(v->as_string()) : std::string();
-  };
-  auto pending = open_pending_authorization(*p_.keys, text("state"));
+  auto pending = open_pending_authorization(*p_.keys, text_field(l, "state"));
   auto binding = http::cookie(in.request, k_auth_cookie);
   if (!pending || !binding || !crypto::constant_time_equal(hash(*binding), pending->browser_binding))
     co_return error_page(http::Status::bad_request, "invalid_request",
                          "This sign-in was started in another browser, or it has expired.");
   std::string chosen = form.value("org");
-  identity::Identity who{text("sub"), text("name"), text("email"), {}};
+  SignIn signed_in = sign_in_from_json(l);
+  identity::Identity& who = signed_in.who;
   bool member = false;
   for (const auto& org : l.at("orgs").as_array()) {
     std::string id(org.as_object().at("id").as_string());
@@ -495,12 +510,7 @@ asio::awaitable<http::Reply> AuthorizationServer::choose_org(http::Incoming& in)
     who.orgs.push_back({id, std::string(org.as_object().at("name").as_string())});
   }
   if (!member) co_return error_page(http::Status::bad_request, "invalid_request", "Choose one of your organisations.");
-  identity::IdpTokens tokens;
-  tokens.access_token = text("at");
-  tokens.refresh_token = text("rt");
-  if (const auto* exp = l.if_contains("exp"); exp && exp->is_int64())
-    tokens.expires_at = Clock::time_point(std::chrono::seconds(exp->as_int64()));
-  co_return co_await finish(in, std::move(*pending), std::move(who), std::move(chosen), std::move(tokens));
+  co_return co_await finish(in, std::move(*pending), std::move(who), std::move(chosen), std::move(signed_in.tokens));
 }
 
 asio::awaitable<http::Reply> AuthorizationServer::sign_in(http::Incoming& in, std::string return_path) {

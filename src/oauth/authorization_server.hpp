@@ -17,6 +17,7 @@
 #include "store/store.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 
 #include <functional>
 #include <memory>
@@ -49,6 +50,11 @@ struct SignIn {
   std::string org;
   identity::IdpTokens tokens;
 };
+// A sign-in as JSON, where it rides along sealed (the organisation picker's form, the connect page's
+// stored sign-in): subject, name, email, org and the IdP's tokens; the list of orgs travels apart.
+boost::json::object to_json(const SignIn& sign_in);
+SignIn sign_in_from_json(const boost::json::object& object);
+
 using SignInHandler = std::function<boost::asio::awaitable<http::Reply>(http::Incoming&, SignIn)>;
 
 class AuthorizationServer {

@@ -32,11 +32,6 @@ constexpr std::size_t k_max_token_name = 80;
 
 std::string login_key(std::string_view session_id) { return "connect:" + std::string(session_id); }
 
-std::string text_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 // "2026-11-25 14:03 UTC", or `none` when there is no time.
 std::string when(std::optional<store::UnixTime> t, std::string_view none = "never") {
   if (!t) return std::string(none);
@@ -127,7 +122,8 @@ std::optional<ConnectPage::Session> ConnectPage::session(const http::Request& re
   json::value v = json::parse(*opened, ec);
   if (ec || !v.is_object()) return std::nullopt;
   const auto& o = v.as_object();
-  Session s{text_of(o, "sid"), text_of(o, "sub"), text_of(o, "name"), text_of(o, "org"), text_of(o, "csrf")};
+  Session s{text_field(o, "sid"), text_field(o, "sub"), text_field(o, "name"), text_field(o, "org"),
+            text_field(o, "csrf")};
   if (s.id.empty() || s.subject.empty() || s.csrf.empty()) return std::nullopt;
   return s;
 }
@@ -161,14 +157,7 @@ asio::awaitable<http::Reply> ConnectPage::signed_in(http::Incoming& in, SignIn r
   for (const auto& org : result.who.orgs)
     if (org.id == s.org && !org.name.empty()) org_name = org.name;
   // What creating a token needs later (the identity and the IdP's tokens), kept server-side.
-  json::object login{{"sub", s.subject},
-                     {"name", s.name},
-                     {"email", result.who.email},
-                     {"org", s.org},
-                     {"at", result.tokens.access_token},
-                     {"rt", result.tokens.refresh_token},
-                     {"it", result.tokens.id_token}};
-  if (result.tokens.expires_at) login["exp"] = unix_seconds(*result.tokens.expires_at);
+  json::object login = to_json(result);
   auto until = now + session_ttl();
   std::string sealed = crypto::seal(*p_.keys, crypto::Purpose::at_rest, json::serialize(login), until);
   auto saved = co_await p_.store.put_upstream_credential(login_key(s.id), std::move(sealed), unix_seconds(until));
@@ -275,15 +264,9 @@ asio::awaitable<http::Reply> ConnectPage::create_token(http::Incoming& in) {
   json::value login = opened ? json::parse(*opened, ec) : json::value();
   if (!opened || ec || !login.is_object())
     co_return see_other("/connect?error=login_required&error_description=sign+in+again+to+create+a+token");
-  const auto& l = login.as_object();
-  identity::Identity identity{text_of(l, "sub"), text_of(l, "name"), text_of(l, "email"), {}};
-  identity::IdpTokens idp_tokens;
-  idp_tokens.access_token = text_of(l, "at");
-  idp_tokens.refresh_token = text_of(l, "rt");
-  idp_tokens.id_token = text_of(l, "it");
-  if (const auto* exp = l.if_contains("exp"); exp && exp->is_int64())
-    idp_tokens.expires_at = Clock::time_point(std::chrono::seconds(exp->as_int64()));
-  auto grant = co_await p_.grants.obtain(in.worker.client(), identity, text_of(l, "org"), std::move(idp_tokens));
+  SignIn signed_in = sign_in_from_json(login.as_object());
+  auto grant = co_await p_.grants.obtain(in.worker.client(), std::move(signed_in.who), std::move(signed_in.org),
+                                         std::move(signed_in.tokens));
   if (!grant) {
     spdlog::warn("connect page: upstream credential for a token of {}: {}", who.subject, grant.error().message);
     co_return see_other(

@@ -40,6 +40,11 @@ http::Reply html_page(http::Status status, std::string html, std::string content
   return reply;
 }
 
+std::string text_field(const boost::json::object& object, std::string_view key) {
+  const auto* v = object.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
 std::string set_cookie(std::string_view name, std::string_view value, std::chrono::seconds max_age,
                        std::string_view same_site) {
   return std::string(name) + "=" + std::string(value) +

@@ -5,6 +5,8 @@
 #include "http/message.hpp"
 #include "mcp/caller.hpp"
 
+#include <boost/json/object.hpp>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -49,6 +51,8 @@ http::Reply token_reply(std::string body);
 // A server-rendered page: never cached, never framed, its CSP, and Referrer-Policy same-origin (under
 // no-referrer browsers post the page's forms with `Origin: null`, which the CSRF checks would refuse).
 http::Reply html_page(http::Status status, std::string html, std::string content_security_policy);
+// The string at `key`, or "" when it is missing or not a string.
+std::string text_field(const boost::json::object& object, std::string_view key);
 // `__Host-` cookies: Secure, HttpOnly, Path=/; Max-Age 0 deletes.
 std::string set_cookie(std::string_view name, std::string_view value, std::chrono::seconds max_age,
                        std::string_view same_site = "Lax");
