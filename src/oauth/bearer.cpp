@@ -122,8 +122,7 @@ boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> BearerAuthenticator::
       }
       co_return Unexpected{unauthorized("invalid_token", "the personal access token is not valid or was revoked")};
     }
-    std::string credential = grant->credential;
-    co_return caller_for(*grant, std::move(credential));
+    co_return caller_for(*grant, grant->credential);
   }
   std::string presented = !bearer.empty() ? bearer : std::string(api_key);
   if (presented.empty()) co_return Unexpected{unauthorized(std::nullopt, "sign in to use this server")};

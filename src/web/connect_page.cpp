@@ -7,41 +7,39 @@ namespace mcpedge::web {
 
 namespace {
 
-std::string attr(std::string_view text) { return escape(text); }
-
 std::string csrf_input(const ConnectView& v) {
-  return "<input type=\"hidden\" name=\"csrf\" value=\"" + attr(v.csrf) + "\">";
+  return "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(v.csrf) + "\">";
 }
 
 std::string copy_button(const std::string& target, const std::string& label_id) {
   // Hidden until the script runs: without JavaScript there is nothing to copy with.
-  return "<button type=\"button\" class=\"copy\" data-copy=\"" + attr(target) + "\" aria-describedby=\"" +
-         attr(label_id) + "\" hidden>Copy</button>";
+  return "<button type=\"button\" class=\"copy\" data-copy=\"" + escape(target) + "\" aria-describedby=\"" +
+         escape(label_id) + "\" hidden>Copy</button>";
 }
 
 std::string snippet_html(const Snippet& s) {
   std::string label_id = s.id + "-label";
-  std::string out = "<figure class=\"snippet\"><figcaption id=\"" + attr(label_id) + "\">" + escape(s.label) +
-                    "</figcaption>\n<pre id=\"" + attr(s.id) + "\" tabindex=\"0\" aria-labelledby=\"" + attr(label_id) +
-                    "\"" + (s.uses_token ? " data-uses-token" : "") + "><code>" + escape(s.text) + "</code></pre>" +
-                    copy_button(s.id, label_id) + "</figure>\n";
+  std::string out = "<figure class=\"snippet\"><figcaption id=\"" + escape(label_id) + "\">" + escape(s.label) +
+                    "</figcaption>\n<pre id=\"" + escape(s.id) + "\" tabindex=\"0\" aria-labelledby=\"" +
+                    escape(label_id) + "\"" + (s.uses_token ? " data-uses-token" : "") + "><code>" + escape(s.text) +
+                    "</code></pre>" + copy_button(s.id, label_id) + "</figure>\n";
   return out;
 }
 
 std::string card_html(const ClientCard& c) {
   std::string badge_class = c.access == Access::oauth ? "badge oauth" : "badge both";
-  std::string out = "<section class=\"card\" id=\"client-" + attr(c.id) + "\" aria-labelledby=\"client-" + attr(c.id) +
-                    "-name\">\n<h3 id=\"client-" + attr(c.id) + "-name\">" + escape(c.name) + " <span class=\"" +
-                    badge_class + "\">" + escape(access_label(c.access)) + "</span></h3>\n<ol>";
+  std::string out = "<section class=\"card\" id=\"client-" + escape(c.id) + "\" aria-labelledby=\"client-" +
+                    escape(c.id) + "-name\">\n<h3 id=\"client-" + escape(c.id) + "-name\">" + escape(c.name) +
+                    " <span class=\"" + badge_class + "\">" + escape(access_label(c.access)) + "</span></h3>\n<ol>";
   for (const auto& step : c.steps) out += "<li>" + escape(step) + "</li>";
   out += "</ol>\n";
   for (const auto& link : c.links) {
     // A link that carries the token is built by the script from the token in the URL fragment.
     if (link.uses_token)
-      out += "<p><a class=\"install\" href=\"#tokens\" data-token-link=\"" + attr(c.id) + "\" hidden>" +
+      out += "<p><a class=\"install\" href=\"#tokens\" data-token-link=\"" + escape(c.id) + "\" hidden>" +
              escape(link.label) + "</a></p>\n";
     else
-      out += "<p><a class=\"install\" href=\"" + attr(link.href) + "\">" + escape(link.label) + "</a></p>\n";
+      out += "<p><a class=\"install\" href=\"" + escape(link.href) + "\">" + escape(link.label) + "</a></p>\n";
   }
   for (const auto& s : c.snippets) out += snippet_html(s);
   out += "</section>\n";
@@ -96,11 +94,11 @@ std::string tokens_html(const ConnectView& v) {
         "<th scope=\"col\">Last used</th><th scope=\"col\"><span class=\"visually-hidden\">Action</span></th>"
         "</tr></thead><tbody>\n";
     for (const auto& t : v.tokens) {
-      out += "<tr data-token-id=\"" + attr(t.id) + "\"><td>" + escape(t.name) + "</td><td>" + escape(t.created) +
+      out += "<tr data-token-id=\"" + escape(t.id) + "\"><td>" + escape(t.name) + "</td><td>" + escape(t.created) +
              "</td><td>" + escape(t.expires) + (t.expired ? " (expired)" : "") + "</td><td>" + escape(t.last_used) +
              "</td><td><form method=\"post\" action=\"/connect/tokens/revoke\">" + csrf_input(v) +
-             "<input type=\"hidden\" name=\"id\" value=\"" + attr(t.id) +
-             "\"><button type=\"submit\" aria-label=\"Revoke token " + attr(t.name) +
+             "<input type=\"hidden\" name=\"id\" value=\"" + escape(t.id) +
+             "\"><button type=\"submit\" aria-label=\"Revoke token " + escape(t.name) +
              "\">Revoke</button></form></td></tr>\n";
     }
     out += "</tbody></table>\n";
@@ -124,8 +122,8 @@ std::string clients_html(const ConnectView& v) {
     out += "<tr><td>" + escape(c.name) + "</td><td><code>" + escape(c.redirect_uri) + "</code></td><td>" +
            escape(c.first_used) + "</td><td>" + escape(c.last_used) +
            "</td><td><form method=\"post\" action=\"/connect/clients/revoke\">" + csrf_input(v) +
-           "<input type=\"hidden\" name=\"client_id\" value=\"" + attr(c.client_id) +
-           "\"><button type=\"submit\" aria-label=\"Revoke " + attr(c.name) + "\">Revoke</button></form></td></tr>\n";
+           "<input type=\"hidden\" name=\"client_id\" value=\"" + escape(c.client_id) +
+           "\"><button type=\"submit\" aria-label=\"Revoke " + escape(c.name) + "\">Revoke</button></form></td></tr>\n";
   }
   out += "</tbody></table>\n</section>\n";
   return out;
@@ -156,7 +154,8 @@ std::string connect_page(const ConnectView& v) {
     if (v.personal_tokens) body += tokens_html(v);
     body += clients_html(v);
   }
-  if (!v.help_url.empty()) body += "<footer><a href=\"" + attr(v.help_url) + "\" rel=\"noopener\">Help</a></footer>\n";
+  if (!v.help_url.empty())
+    body += "<footer><a href=\"" + escape(v.help_url) + "\" rel=\"noopener\">Help</a></footer>\n";
   std::string out =
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
