@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startNginx, freePort, k_item_body } from './lib/nginx.mjs';
 import { registerClient, signIn, signInMany } from './lib/signin.mjs';
 import { wrk, requestEnv, scripts } from './lib/wrk.mjs';
+import { paced } from './lib/paced.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -70,6 +71,16 @@ async function load(label, url, options) {
     fail(`${label}: ${result.requests} requests, ${result.non2xx} not 2xx, ${result.socketErrors} socket errors\n${result.text}`);
   }
   log(`${label}: ${Math.round(result.rps)} req/s, p50 ${Math.round(result.p50)} µs, p99 ${Math.round(result.p99)} µs`);
+  return result;
+}
+
+// An open-loop run at a fixed rate (bench/paced.cpp); a failure when any reply was not 2xx or the
+// rate was not reached (a generator that cannot keep up would understate the latency).
+async function openLoop(label, url, options) {
+  const result = await paced(url, options);
+  if (result.requests === 0 || result.non2xx > 0) fail(`${label}: ${result.requests} requests, ${result.non2xx} not 2xx\n${result.text}`);
+  if (result.rps < options.rate * 0.95) fail(`${label}: ${Math.round(result.rps)}/s sent, ${Math.round(options.rate)}/s wanted\n${result.text}`);
+  log(`${label}: ${Math.round(result.rps)} req/s, p50 ${result.p50} µs, p99 ${result.p99} µs, p99.9 ${result.p999} µs`);
   return result;
 }
 
@@ -147,17 +158,14 @@ try {
     const itemUrl = `${nginx.upstreamOrigin}/item`;
     const satCall = await load('mcpedge saturated', demo.url, { connections: plan.connections, env: callEnv });
     const satDirect = await load('direct saturated', itemUrl, { connections: plan.connections, env: directEnv });
-    // Half of mcpedge's saturation rate: each connection waits `pause` ms after a reply, so the rate
-    // is connections × 1000 / (pause + latency); calibrate the connection count, then run mcpedge and
-    // the direct calls with the same schedule.
+    // Half of mcpedge's saturation rate, open loop (bench/paced.cpp): requests are due at evenly
+    // spaced instants whatever the server does, and each latency counts from when the request was
+    // due, so queueing is never hidden. The direct calls get the same rate and connections.
     const halfRate = satCall.rps / 2;
-    const pause = 1;
-    let paced = Math.max(1, Math.round((halfRate * (pause + satCall.p50 / 1000 / 4)) / 1000));
-    const calibration = await wrk(demo.url, { connections: paced, seconds: smoke ? 1 : 3, env: { ...callEnv, BENCH_DELAY_MS: String(pause) } });
-    if (calibration.rps > 0) paced = Math.max(1, Math.round((paced * halfRate) / calibration.rps));
-    const halfCall = await load(`mcpedge at ~${Math.round(halfRate)}/s (${paced} conns)`, demo.url, { connections: paced, env: { ...callEnv, BENCH_DELAY_MS: String(pause) } });
-    const halfDirect = await load(`direct, same schedule`, itemUrl, { connections: paced, env: { ...directEnv, BENCH_DELAY_MS: String(pause) } });
-    results.rows.tools_call = { saturated: { mcpedge: satCall, direct: satDirect }, half: { mcpedge: halfCall, direct: halfDirect, connections: paced, pauseMs: pause, targetRate: halfRate } };
+    const pacedOptions = { rate: halfRate, seconds: plan.seconds, warmup: plan.warmup || 0.2, connections: plan.connections };
+    const halfCall = await openLoop(`mcpedge at ${Math.round(halfRate)}/s open loop`, demo.url, { ...pacedOptions, env: callEnv });
+    const halfDirect = await openLoop('direct, same rate', itemUrl, { ...pacedOptions, env: directEnv });
+    results.rows.tools_call = { saturated: { mcpedge: satCall, direct: satDirect }, half: { mcpedge: halfCall, direct: halfDirect, connections: plan.connections, targetRate: halfRate } };
   }
 
   // --- 5. /token (refresh grant) ----------------------------------------------------------------
@@ -303,8 +311,8 @@ if (r.tools_list) {
 if (r.tools_call) {
   row('2 tools/call', 'mcpedge saturated', r.tools_call.saturated.mcpedge);
   row('2 tools/call', 'direct to upstream saturated', r.tools_call.saturated.direct);
-  row('2 tools/call', 'mcpedge at half saturation', r.tools_call.half.mcpedge, `${r.tools_call.half.connections} conns, ${r.tools_call.half.pauseMs} ms pause`);
-  row('2 tools/call', 'direct, same schedule', r.tools_call.half.direct);
+  row('2 tools/call', 'mcpedge at half saturation', r.tools_call.half.mcpedge, `open loop at ${fmt(r.tools_call.half.targetRate)}/s, ${r.tools_call.half.connections} conns; p99.9 ${fmt(r.tools_call.half.mcpedge.p999)} µs`);
+  row('2 tools/call', 'direct, same rate', r.tools_call.half.direct, `p99.9 ${fmt(r.tools_call.half.direct.p999)} µs`);
 }
 if (r.sse) {
   lines.push(`| 3 sse | ${r.sse.streams} idle streams | n/a | ${fmt(r.sse.p50)} | ${fmt(r.sse.p99)} | ${fmt(r.sse.perStreamKiB, 2)} KiB RSS per stream; ${r.sse.delivered} messages delivered |`);

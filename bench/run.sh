@@ -21,9 +21,12 @@ if [ -z "${MCPEDGE_BIN:-}" ]; then
 fi
 
 mkdir -p "$here/.out"
-if [ ! -x "$here/.out/coldstart" ] || [ "$here/coldstart.cpp" -nt "$here/.out/coldstart" ]; then
-  g++ -O2 -std=c++20 -o "$here/.out/coldstart" "$here/coldstart.cpp"
-fi
+# The cold-start probe and the open-loop load generator (bench/paced.cpp), rebuilt when edited.
+for probe in coldstart paced; do
+  if [ ! -x "$here/.out/$probe" ] || [ "$here/$probe.cpp" -nt "$here/.out/$probe" ]; then
+    g++ -O2 -std=c++20 -o "$here/.out/$probe" "$here/$probe.cpp"
+  fi
+done
 
 # Every stream is a descriptor on both ends: use the whole hard limit.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

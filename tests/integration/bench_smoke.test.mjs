@@ -31,7 +31,7 @@ test('bench/run.sh --smoke runs every workload and prints its numbers', { skip: 
     ['2 tools/call', 'mcpedge saturated'],
     ['2 tools/call', 'direct to upstream saturated'],
     ['2 tools/call', 'mcpedge at half saturation'],
-    ['2 tools/call', 'direct, same schedule'],
+    ['2 tools/call', 'direct, same rate'],
     ['5 /token', 'refresh grant'],
   ];
   for (const [workload, subject] of rows) {
