@@ -16,6 +16,9 @@
 #include <mutex>
 #include <unordered_map>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace mcpedge::http {
 
 namespace asio = boost::asio;
@@ -82,14 +85,20 @@ std::once_flag g_curl_init;  // curl_global_init must run once, before any other
 }  // namespace
 
 struct HttpClient::Impl {
+  // A socket curl asked us to watch. Sockets curl connects itself go through on_open/on_close, so
+  // they stay registered with the loop for their whole life: curl stops watching a connection
+  // after each transfer and watches it again on the next, and re-registering it every time cost
+  // two epoll_ctl calls and an allocation per tool call. Sockets curl makes elsewhere (its
+  // resolver's wake-up pipe) are only borrowed while watched.
   struct Socket {
-    explicit Socket(asio::io_context& loop, curl_socket_t fd) : descriptor(loop, fd), fd(fd) {}
+    explicit Socket(asio::io_context& loop, curl_socket_t fd, bool owned) : descriptor(loop), fd(fd), owned(owned) {}
     asio::posix::stream_descriptor descriptor;
     curl_socket_t fd;
-    int wanted = 0;  // CURL_POLL_IN / OUT / INOUT
+    bool owned;      // opened by on_open: closed by on_close, not released when curl stops watching
+    int wanted = 0;  // CURL_POLL_IN / OUT / INOUT; 0 while curl does not watch it
     bool reading = false;
     bool writing = false;
-    bool removed = false;
+    bool removed = false;  // closed or released: no more waits
   };
 
   struct Transfer {
@@ -137,19 +146,62 @@ struct HttpClient::Impl {
     auto* self = static_cast<Impl*>(userp);
     auto it = self->sockets.find(fd);
     if (what == CURL_POLL_REMOVE) {
-      if (it != self->sockets.end()) {
-        it->second->removed = true;
-        it->second->descriptor.release();  // curl owns the fd; pending waits end as aborted
+      if (it == self->sockets.end()) return 0;
+      Socket& socket = *it->second;
+      socket.wanted = 0;
+      boost::system::error_code ignored;
+      if (socket.owned) {
+        socket.descriptor.cancel(ignored);  // pending waits end as aborted; the registration stays
+      } else {
+        socket.removed = true;
+        socket.descriptor.release();  // curl owns the fd; pending waits end as aborted
         self->sockets.erase(it);
       }
       return 0;
     }
     if (it == self->sockets.end()) {
-      it = self->sockets.emplace(fd, std::make_shared<Socket>(self->loop, fd)).first;
+      auto borrowed = std::make_shared<Socket>(self->loop, fd, false);
+      boost::system::error_code ec;
+      borrowed->descriptor.assign(fd, ec);
+      if (ec) {
+        spdlog::error("outbound HTTP: cannot watch socket {}: {}", fd, ec.message());
+        return -1;  // curl fails the transfers on this socket
+      }
+      it = self->sockets.emplace(fd, std::move(borrowed)).first;
     }
     it->second->wanted = what;
     self->arm(it->second);
     return 0;
+  }
+
+  // curl: "open a socket for this connection" (CURLOPT_OPENSOCKETFUNCTION).
+  static curl_socket_t on_open(void* userp, curlsocktype, curl_sockaddr* address) {
+    auto* self = static_cast<Impl*>(userp);
+    int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (fd < 0) return CURL_SOCKET_BAD;
+    auto socket = std::make_shared<Socket>(self->loop, fd, true);
+    boost::system::error_code ec;
+    socket->descriptor.assign(fd, ec);
+    if (ec) {
+      spdlog::error("outbound HTTP: cannot register a new socket: {}", ec.message());
+      ::close(fd);
+      return CURL_SOCKET_BAD;
+    }
+    self->sockets[fd] = std::move(socket);
+    return fd;
+  }
+
+  // curl: "close this socket" (CURLOPT_CLOSESOCKETFUNCTION); also for sockets of cached
+  // connections closed by curl_multi_cleanup after the loop's sockets were released.
+  static int on_close(void* userp, curl_socket_t fd) {
+    auto* self = static_cast<Impl*>(userp);
+    auto it = self->sockets.find(fd);
+    if (it == self->sockets.end() || !it->second->owned) return ::close(fd);
+    it->second->removed = true;
+    boost::system::error_code ec;
+    it->second->descriptor.close(ec);  // deregisters, closes, and ends pending waits as aborted
+    self->sockets.erase(it);
+    return ec ? -1 : 0;
   }
 
   // curl: "call me back in `timeout_ms`" (-1: never mind). curl asks on every transfer, usually for
@@ -195,8 +247,10 @@ struct HttpClient::Impl {
   }
 
   void ready(const std::shared_ptr<Socket>& socket, int poll_flag, int select_flag, boost::system::error_code ec) {
-    if (socket->removed || ec == asio::error::operation_aborted) return;
-    action(socket->fd, ec ? CURL_CSELECT_ERR : select_flag);
+    if (socket->removed) return;
+    // Aborted: curl stopped watching (a cancel). If it asked again before this handler ran, the
+    // wait it asked for was not started (this one was still pending): start it now.
+    if (ec != asio::error::operation_aborted) action(socket->fd, ec ? CURL_CSELECT_ERR : select_flag);
     if (!socket->removed && (socket->wanted & poll_flag)) arm(socket);
   }
 
@@ -325,6 +379,10 @@ asio::awaitable<Expected<OutboundResponse, OutboundError>> HttpClient::fetch(Out
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
   curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // whatever curl can decode
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, impl_.get());
+  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::on_close);
+  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, impl_.get());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, request.https_only ? "https" : "http,https");
   if (!request.resolve_pin.empty()) {
     transfer->resolve = curl_slist_append(transfer->resolve, request.resolve_pin.c_str());
