@@ -21,10 +21,14 @@ if [ -z "${MCPEDGE_BIN:-}" ]; then
 fi
 
 mkdir -p "$here/.out"
-# The cold-start probe and the open-loop load generator (bench/paced.cpp), rebuilt when edited.
-for probe in coldstart paced; do
+# The cold-start probe, the open-loop load generator (bench/paced.cpp) and the idle-RSS floor
+# (bench/rss_floor.cpp: the libraries mcpedge links, loaded and initialized), rebuilt when edited.
+floor_libs=(-Wl,--no-as-needed -lcurl -lssl -lcrypto -lsqlite3 -lyaml-cpp -lspdlog -lfmt -lboost_json -lboost_url -lboost_system)
+for probe in coldstart paced rss_floor; do
   if [ ! -x "$here/.out/$probe" ] || [ "$here/$probe.cpp" -nt "$here/.out/$probe" ]; then
-    g++ -O2 -std=c++20 -o "$here/.out/$probe" "$here/$probe.cpp"
+    libs=()
+    [ "$probe" = rss_floor ] && libs=("${floor_libs[@]}")
+    g++ -O2 -std=c++20 -o "$here/.out/$probe" "$here/$probe.cpp" "${libs[@]}"
   fi
 done
 

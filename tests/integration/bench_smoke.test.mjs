@@ -40,6 +40,7 @@ test('bench/run.sh --smoke runs every workload and prints its numbers', { skip: 
   }
   assert.match(out, new RegExp(`^\\| 3 sse \\| \\d+ idle streams \\| n/a \\| ${number} \\| ${number} \\| ${number} KiB RSS per stream`, 'm'), `no SSE row:\n${out}`);
   assert.match(out, new RegExp(`^\\| 4 cold start \\| .* \\| ${number} ms to first 200; idle RSS ${number} MiB \\|`, 'm'), `no cold-start row:\n${out}`);
+  assert.match(out, new RegExp(`^\\| 4 idle RSS floor \\| .* \\| idle RSS ${number} MiB \\|`, 'm'), `no idle-RSS floor row:\n${out}`);
   assert.match(out, /^\| target \| measured \| goal \| status \|/m, `no targets table:\n${out}`);
   assert.equal((out.match(/\| (met|MISSED) \|$/gm) ?? []).length, 10, `every target reported as met or MISSED:\n${out}`);
 });
