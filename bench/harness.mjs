@@ -58,6 +58,32 @@ function percentile(xs, p) {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
+// CPU seconds (user + system) a process and its threads have used so far.
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / k_clock_ticks;
+}
+const k_clock_ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+
+// A saturated wrk run that also returns the CPU µs per request spent by each process on the path:
+// the server under test (`pids.server`, absent for direct calls), the nginx workers, and wrk.
+async function loadWithCpu(label, url, options, pids) {
+  const sample = () => ({
+    server: pids.server ? cpuSeconds(pids.server) : 0,
+    nginx: pids.nginx.reduce((sum, p) => sum + cpuSeconds(p), 0),
+  });
+  if (plan.warmup) await wrk(url, { ...options, seconds: plan.warmup });
+  const before = sample();
+  const result = await load(label, url, { ...options, warmup: false });
+  const after = sample();
+  const us = (seconds) => (seconds * 1e6) / Math.max(1, result.requests);
+  result.cpuUs = { server: us(after.server - before.server), nginx: us(after.nginx - before.nginx), wrk: us(result.cpuSeconds) };
+  result.cpuUs.total = result.cpuUs.server + result.cpuUs.nginx + result.cpuUs.wrk;
+  const c = result.cpuUs;
+  log(`  CPU per request: ${pids.server ? `mcpedge ${c.server.toFixed(1)} µs, ` : ''}nginx ${c.nginx.toFixed(1)} µs, wrk ${c.wrk.toFixed(1)} µs; total ${c.total.toFixed(1)} µs`);
+  return result;
+}
+
 function rssKb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(status.match(/^VmRSS:\s+(\d+)/m)[1]);
@@ -65,7 +91,7 @@ function rssKb(pid) {
 
 // A wrk run with a warm-up first; records a failure when any reply was not 2xx or a socket failed.
 async function load(label, url, options) {
-  if (plan.warmup) await wrk(url, { ...options, seconds: plan.warmup });
+  if (plan.warmup && options.warmup !== false) await wrk(url, { ...options, seconds: plan.warmup });
   const result = await wrk(url, { seconds: plan.seconds, ...options });
   if (result.requests === 0 || result.non2xx > 0 || result.socketErrors > 0) {
     fail(`${label}: ${result.requests} requests, ${result.non2xx} not 2xx, ${result.socketErrors} socket errors\n${result.text}`);
@@ -156,8 +182,9 @@ try {
     const callEnv = requestEnv({ body: k_call_body, headers: mcpHeaders(grant.access_token) });
     const directEnv = requestEnv({ method: 'GET', body: '', headers: {} });
     const itemUrl = `${nginx.upstreamOrigin}/item`;
-    const satCall = await load('mcpedge saturated', demo.url, { connections: plan.connections, env: callEnv });
-    const satDirect = await load('direct saturated', itemUrl, { connections: plan.connections, env: directEnv });
+    const nginxWorkers = execFileSync('pgrep', ['-P', String(nginx.pid)]).toString().trim().split('\n').map(Number);
+    const satCall = await loadWithCpu('mcpedge saturated', demo.url, { connections: plan.connections, env: callEnv }, { server: demo.proc.pid, nginx: nginxWorkers });
+    const satDirect = await loadWithCpu('direct saturated', itemUrl, { connections: plan.connections, env: directEnv }, { nginx: nginxWorkers });
     // Half of mcpedge's saturation rate, open loop (bench/paced.cpp): requests are due at evenly
     // spaced instants whatever the server does, and each latency counts from when the request was
     // due, so queueing is never hidden. The direct calls get the same rate and connections.
@@ -325,8 +352,9 @@ if (r.tools_list) {
   row('1 tools/list', `nginx ceiling (${threads} workers)`, r.tools_list.nginx);
 }
 if (r.tools_call) {
-  row('2 tools/call', 'mcpedge saturated', r.tools_call.saturated.mcpedge);
-  row('2 tools/call', 'direct to upstream saturated', r.tools_call.saturated.direct);
+  const cpu = (c) => `CPU µs per call: ${c.server ? `mcpedge ${fmt(c.server, 1)}, ` : ''}nginx ${fmt(c.nginx, 1)}, wrk ${fmt(c.wrk, 1)}`;
+  row('2 tools/call', 'mcpedge saturated', r.tools_call.saturated.mcpedge, cpu(r.tools_call.saturated.mcpedge.cpuUs));
+  row('2 tools/call', 'direct to upstream saturated', r.tools_call.saturated.direct, cpu(r.tools_call.saturated.direct.cpuUs));
   row('2 tools/call', 'mcpedge at half saturation', r.tools_call.half.mcpedge, `open loop at ${fmt(r.tools_call.half.targetRate)}/s, ${r.tools_call.half.connections} conns; p99.9 ${fmt(r.tools_call.half.mcpedge.p999)} µs`);
   row('2 tools/call', 'direct, same rate', r.tools_call.half.direct, `p99.9 ${fmt(r.tools_call.half.direct.p999)} µs`);
 }

@@ -32,17 +32,23 @@ export function parseReport(text) {
   };
 }
 
+const k_clock = /(\d+)m([\d.]+)s/g;
+
 // wrk -t threads -c connections -d seconds --latency -s script url, with `env` for the script.
+// The result's cpuSeconds is the CPU time (user + system) wrk itself used, read from bash's `times`.
 export async function wrk(url, { threads = 1, connections = 32, seconds = 10, script = scripts.post, env = {} } = {}) {
   const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url];
-  const { stdout } = await run('wrk', args, {
+  const { stdout } = await run('bash', ['-c', 'wrk "$@" && times', 'wrk', ...args], {
     env: { ...process.env, BENCH_THREADS: String(threads), ...env },
     maxBuffer: 1 << 20,
     timeout: (seconds + 30) * 1000,
   });
   const report = parseReport(stdout);
   if (!(report.rps >= 0) || !(report.requests >= 0)) throw new Error(`cannot read wrk's report:\n${stdout}`);
-  return { ...report, text: stdout };
+  // `times` prints the shell's own times, then its children's: "0m1.234s 0m0.567s".
+  const children = stdout.trim().split('\n').at(-1);
+  const cpuSeconds = [...children.matchAll(k_clock)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+  return { ...report, cpuSeconds, text: stdout };
 }
 
 // The environment post.lua reads: method, body, headers {name: value}, pacing delay.
