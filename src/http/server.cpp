@@ -220,6 +220,16 @@ asio::awaitable<bool> Connection::write_stream(Reply& reply, bool keep_alive) {
   } catch (const std::exception& e) {
     spdlog::error("stream to {} failed: {}", remote_.address().to_string(), e.what());
   }
+  if (auto relay = writer.take_relay()) {
+    if (writer.ok() && mailbox->close_reason() != Mailbox::CloseReason::peer_gone) {
+      // The socket moves to a relay (release_socket cancels watch_peer's read) and this connection,
+      // its coroutines and its timers end here: an idle stream keeps only what SseRelay holds.
+      worker_.streams_.erase(mailbox);
+      SseRelay::start(stream_.release_socket(), worker_, mailbox, std::move(*relay));
+      co_return false;
+    }
+    if (relay->on_end) relay->on_end();
+  }
   worker_.close_stream(mailbox);
   if (!writer.ok() || mailbox->close_reason() == Mailbox::CloseReason::peer_gone) co_return false;
   if (worker_.draining_) co_await writer.retry(worker_.limits().stream_retry_hint);
@@ -259,19 +269,27 @@ void Worker::begin_drain() {
   }
   for (auto* connection : connections_) connection->close_if_idle();
   for (const auto& mailbox : streams_) mailbox->close(Mailbox::CloseReason::draining);
+  relays_.close_all(Mailbox::CloseReason::draining);
   drain_deadline_.emplace(loop_, limits_.drain_timeout);
   drain_deadline_->async_wait([this](beast::error_code ec) {
     if (ec) return;  // every connection ended in time
-    spdlog::warn("drain deadline: closing {} connections on worker {}", connections_.size(), index_);
+    spdlog::warn("drain deadline: closing {} connections and {} streams on worker {}", connections_.size(),
+                 relays_.size(), index_);
     client_->cancel_all();
     loop_.stop();
   });
-  if (connections_.empty()) drain_deadline_->cancel();
+  finish_drain_if_done();
 }
 
 void Worker::connection_closed(Connection* connection) {
   connections_.erase(connection);
-  if (draining_ && connections_.empty() && drain_deadline_) drain_deadline_->cancel();
+  finish_drain_if_done();
+}
+
+void Worker::relay_ended() { finish_drain_if_done(); }
+
+void Worker::finish_drain_if_done() {
+  if (draining_ && connections_.empty() && relays_.empty() && drain_deadline_) drain_deadline_->cancel();
 }
 
 Server::Server(ServerLimits limits, std::size_t threads, Handler handler)

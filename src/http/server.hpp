@@ -4,6 +4,7 @@
 #include "http/client.hpp"
 #include "http/mailbox.hpp"
 #include "http/message.hpp"
+#include "http/sse_writer.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -56,11 +57,12 @@ class Worker {
   // A mailbox for a new stream, closed by the server when it drains.
   std::shared_ptr<Mailbox> open_stream();
   void close_stream(const std::shared_ptr<Mailbox>& mailbox);
-  std::size_t open_streams() const { return streams_.size(); }
+  std::size_t open_streams() const { return streams_.size() + relays_.size(); }
 
  private:
   friend class Server;
   friend class Connection;
+  friend class SseRelay;
 
   struct ListenInfo {
     boost::asio::ip::tcp::endpoint endpoint;
@@ -69,6 +71,9 @@ class Worker {
   void begin_drain();
   // A connection ended; the last one to end during a drain releases the drain deadline.
   void connection_closed(Connection* connection);
+  // A relayed stream ended; like a connection, it may be the last thing a drain waits for.
+  void relay_ended();
+  void finish_drain_if_done();
 
   std::size_t index_;
   const ServerLimits& limits_;
@@ -76,7 +81,8 @@ class Worker {
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
   std::unique_ptr<HttpClient> client_;
   std::unordered_set<Connection*> connections_;
-  std::unordered_set<std::shared_ptr<Mailbox>> streams_;
+  std::unordered_set<std::shared_ptr<Mailbox>> streams_;  // streams with a coroutine of their own
+  RelaySchedule relays_{loop_.get_executor()};            // streams handed over by SseWriter::relay
   bool draining_ = false;
   std::optional<boost::asio::steady_timer> drain_deadline_;
 };

@@ -37,7 +37,8 @@ asio::awaitable<http::Reply> LegacySse::stream(http::Incoming& in) {
   http::Reply reply = sse_head();
   add_cors(reply, req);
   std::string user = caller->user;
-  reply.stream = [this, user](http::SseWriter& writer) -> asio::awaitable<void> {
+  auto keepalive = s_.config.server.sse_keepalive;
+  reply.stream = [this, user, keepalive](http::SseWriter& writer) -> asio::awaitable<void> {
     auto channel = std::make_shared<Channel>();
     channel->mailbox = writer.mailbox_ptr();
     channel->user_key = user;
@@ -46,17 +47,16 @@ asio::awaitable<http::Reply> LegacySse::stream(http::Incoming& in) {
       std::lock_guard lock(mutex_);
       channels_[id] = channel;
     }
+    // After the endpoint event the stream only relays replies and keep-alives, for as long as the
+    // client stays: the server holds it without a coroutine (see SseWriter::relay).
+    auto forget = [this, id] {
+      std::lock_guard lock(mutex_);
+      channels_.erase(id);
+    };
+    http::RelaySpec relay{"message", keepalive, std::move(forget)};
+    writer.relay(std::move(relay));
     std::string endpoint = messages_path_ + "?session_id=" + id;
-    bool ok = co_await writer.event(endpoint, "endpoint");
-    std::string message;
-    while (ok) {
-      auto waited = co_await writer.mailbox().wait(s_.config.server.sse_keepalive, message);
-      if (waited == http::Mailbox::Wait::closed) break;
-      ok = waited == http::Mailbox::Wait::message ? co_await writer.event(message, "message")
-                                                  : co_await writer.comment("keepalive");
-    }
-    std::lock_guard lock(mutex_);
-    channels_.erase(id);
+    co_await writer.event(endpoint, "endpoint");
   };
   co_return reply;
 }

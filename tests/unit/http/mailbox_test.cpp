@@ -68,5 +68,35 @@ TEST(Mailbox, QueuedMessagesAreDrainedBeforeClosedIsSeen) {
   EXPECT_EQ(mailbox->close_reason(), Mailbox::CloseReason::draining);
 }
 
+TEST(Mailbox, TakeHandsOutQueuedMessagesOldestFirst) {
+  asio::io_context loop;
+  auto mailbox = std::make_shared<Mailbox>(loop.get_executor());
+  mailbox->push("one");
+  mailbox->push("two");
+  loop.run();
+  std::string out;
+  ASSERT_TRUE(mailbox->take(out));
+  EXPECT_EQ(out, "one");
+  ASSERT_TRUE(mailbox->take(out));
+  EXPECT_EQ(out, "two");
+  EXPECT_FALSE(mailbox->take(out));
+}
+
+TEST(Mailbox, AWaitThatTimedOutLeavesNothingBehindForTheNextPush) {
+  asio::io_context loop;
+  auto mailbox = std::make_shared<Mailbox>(loop.get_executor());
+  auto first = asio::co_spawn(loop, wait_once(mailbox, 5ms), asio::use_future);
+  loop.run();
+  EXPECT_EQ(first.get().how, Mailbox::Wait::timeout);
+  // The timer lived in the finished wait's frame; waking the mailbox now must not touch it.
+  mailbox->push("later");
+  loop.restart();
+  loop.run();
+  loop.restart();
+  auto second = asio::co_spawn(loop, wait_once(mailbox, 1s), asio::use_future);
+  loop.run();
+  EXPECT_EQ(second.get().message, "later");
+}
+
 }  // namespace
 }  // namespace mcpedge::http
