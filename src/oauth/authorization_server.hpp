@@ -98,13 +98,12 @@ class AuthorizationServer {
                                                      std::vector<std::pair<std::string, std::string>> form);
   boost::asio::awaitable<http::Reply> token_for_refresh(http::Incoming& in, RegisteredClient client,
                                                         std::vector<std::pair<std::string, std::string>> form);
-  // Access token (+ refresh token) for a grant whose upstream credential is in the store.
-  boost::asio::awaitable<Expected<std::string, OAuthError>> issue_tokens(http::Incoming& in,
-                                                                         const RegisteredClient& client,
-                                                                         store::RefreshTokenRecord family,
-                                                                         std::string resource, bool first);
-  boost::asio::awaitable<Expected<identity::UpstreamGrant, OAuthError>> load_grant(http::Incoming& in,
-                                                                                   std::string grant_id);
+  // The token response's body: an access token carrying `grant` (+ the first refresh token of the
+  // family when `first` and the client may refresh).
+  boost::asio::awaitable<Expected<boost::json::object, OAuthError>> issue_tokens(const RegisteredClient& client,
+                                                                                 store::RefreshTokenRecord family,
+                                                                                 std::string resource, bool first,
+                                                                                 identity::UpstreamGrant grant);
   boost::asio::awaitable<void> revoke_grant(std::string grant_id);
   http::Reply page(http::Status status, std::string html, std::string form_action = "'self'") const;
   http::Reply error_page(http::Status status, std::string error, std::string description) const;

@@ -27,6 +27,24 @@ constexpr std::string_view k_refresh_prefix = "mcprt_";
 
 http::Reply token_error(const OAuthError& e) { return oauth_error(e.status, e.error, e.description); }
 
+http::Reply store_unavailable() {
+  return oauth_error(http::Status::service_unavailable, "temporarily_unavailable", "store unavailable");
+}
+
+// Why a grant's upstream credential cannot be used, as the token endpoint answers it.
+http::Reply grant_error(GrantLoadError error) {
+  switch (error) {
+    case GrantLoadError::unavailable:
+      return store_unavailable();
+    case GrantLoadError::expired:
+      return oauth_error(http::Status::bad_request, "invalid_grant",
+                         "the upstream sign-in has expired and could not be renewed; sign in again");
+    case GrantLoadError::gone:
+      break;
+  }
+  return oauth_error(http::Status::bad_request, "invalid_grant", "this grant no longer exists; sign in again");
+}
+
 std::string percent_decoded(std::string_view text) {
   boost::urls::encoding_opts opts;
   opts.space_as_plus = true;
@@ -140,9 +158,11 @@ asio::awaitable<http::Reply> AuthorizationServer::token_for_code(http::Incoming&
   family.client_id = client.client_id;
   if (!code->org.empty()) family.org = code->org;
   family.scopes = code->scope;
-  auto issued = co_await issue_tokens(in, client, std::move(family), code->resource, true);
+  auto grant = co_await p_.grants.load(in.worker.client(), family.family_id);
+  if (!grant) co_return grant_error(grant.error());
+  auto issued = co_await issue_tokens(client, std::move(family), code->resource, true, std::move(*grant));
   if (!issued) co_return token_error(issued.error());
-  co_return token_reply(std::move(*issued));
+  co_return token_reply(json::serialize(*issued));
 }
 
 asio::awaitable<http::Reply> AuthorizationServer::token_for_refresh(http::Incoming& in, RegisteredClient client,
@@ -150,40 +170,39 @@ asio::awaitable<http::Reply> AuthorizationServer::token_for_refresh(http::Incomi
   std::string presented = param(form, "refresh_token").value_or("");
   if (presented.empty())
     co_return oauth_error(http::Status::bad_request, "invalid_request", "refresh_token is required");
-  std::string presented_hash = hash(presented);
-  auto found = co_await p_.store.find_refresh_token(presented_hash);
-  if (!found) co_return oauth_error(http::Status::service_unavailable, "temporarily_unavailable", "store unavailable");
-  if (!*found) co_return oauth_error(http::Status::bad_request, "invalid_grant", "the refresh token is not valid");
-  const store::RefreshTokenRecord& current = (*found)->record;
-  if (current.client_id != client.client_id)
-    co_return oauth_error(http::Status::bad_request, "invalid_grant", "the refresh token was issued to another client");
-  std::vector<std::string> granted = mcp::split_scopes(current.scopes);
-  std::string scope = current.scopes;
-  if (auto asked = param(form, "scope")) {
-    for (const auto& s : mcp::split_scopes(*asked)) {
-      if (std::find(granted.begin(), granted.end(), s) == granted.end())
-        co_return oauth_error(http::Status::bad_request, "invalid_scope",
-                              "scope " + s + " was not granted; ask for a subset of: " + current.scopes);
-    }
-    scope = *asked;
-  }
+  // Checked before the store is asked, so that a request refused for its resource never rotates.
   if (auto resource = param(form, "resource"); resource && *resource != p_.server.resource() &&
                                                *resource != p_.server.resource() + "/" && *resource != p_.server.issuer)
     co_return oauth_error(http::Status::bad_request, "invalid_target", "resource must be " + p_.server.resource());
-  if (p_.revoked.contains(current.family_id))
-    co_return oauth_error(http::Status::bad_request, "invalid_grant", "the grant has been revoked; sign in again");
 
+  // One store operation (each one waits for a commit): the client and scope checks, the rotation
+  // and the grant's upstream credential, in one transaction.
   auto now = Clock::now();
   std::string next_token = std::string(k_refresh_prefix) + crypto::random_token(32);
-  store::RefreshTokenRecord next = current;
-  next.token_hash = hash(next_token);
-  next.scopes = scope;
-  next.issued_at = unix_seconds(now);
-  next.expires_at = unix_seconds(now + p_.config.auth.refresh_token_ttl);
-  auto rotation = co_await p_.store.rotate_refresh_token(presented_hash, next, unix_seconds(now));
-  if (!rotation)
-    co_return oauth_error(http::Status::service_unavailable, "temporarily_unavailable", "store unavailable");
-  switch (rotation->outcome) {
+  store::RefreshRequest request;
+  request.presented_hash = hash(presented);
+  request.client_id = client.client_id;
+  request.scopes = param(form, "scope");
+  request.next_hash = hash(next_token);
+  request.next_expires_at = unix_seconds(now + p_.config.auth.refresh_token_ttl);
+  auto refresh = co_await p_.store.redeem_refresh_token(std::move(request), unix_seconds(now));
+  if (!refresh) co_return store_unavailable();
+  const auto outcome = refresh->outcome;
+  if (outcome == store::RotationOutcome::unknown)
+    co_return oauth_error(http::Status::bad_request, "invalid_grant", "the refresh token is not valid");
+  const store::RefreshTokenRecord& current = *refresh->presented;
+  if (outcome == store::RotationOutcome::wrong_client)
+    co_return oauth_error(http::Status::bad_request, "invalid_grant", "the refresh token was issued to another client");
+  if (outcome == store::RotationOutcome::scope_not_granted) {
+    auto ungranted = store::first_ungranted_scope(current.scopes, param(form, "scope").value_or(""));
+    co_return oauth_error(
+        http::Status::bad_request, "invalid_scope",
+        "scope " + std::string(ungranted.value_or("")) + " was not granted; ask for a subset of: " + current.scopes);
+  }
+  // Also holds grants whose revocation this replica could not record in the store (revoke_grant).
+  if (p_.revoked.contains(current.family_id))
+    co_return oauth_error(http::Status::bad_request, "invalid_grant", "the grant has been revoked; sign in again");
+  switch (outcome) {
     case store::RotationOutcome::rotated:
     case store::RotationOutcome::rotated_in_grace:
       break;
@@ -197,49 +216,33 @@ asio::awaitable<http::Reply> AuthorizationServer::token_for_refresh(http::Incomi
     case store::RotationOutcome::revoked:
       co_return oauth_error(http::Status::bad_request, "invalid_grant", "the grant has been revoked; sign in again");
     case store::RotationOutcome::unknown:
+    case store::RotationOutcome::wrong_client:
+    case store::RotationOutcome::scope_not_granted:
       co_return oauth_error(http::Status::bad_request, "invalid_grant", "the refresh token is not valid");
   }
-  auto issued = co_await issue_tokens(in, client, next, p_.server.resource(), false);
+  auto grant = co_await p_.grants.open(in.worker.client(), std::move(refresh->credential));
+  if (!grant) co_return grant_error(grant.error());
+  auto issued =
+      co_await issue_tokens(client, std::move(*refresh->issued), p_.server.resource(), false, std::move(*grant));
   if (!issued) co_return token_error(issued.error());
-  json::value body = json::parse(*issued);
-  body.as_object()["refresh_token"] = next_token;
-  co_return token_reply(json::serialize(body));
+  (*issued)["refresh_token"] = next_token;
+  co_return token_reply(json::serialize(*issued));
 }
 
-asio::awaitable<Expected<identity::UpstreamGrant, OAuthError>> AuthorizationServer::load_grant(http::Incoming& in,
-                                                                                               std::string grant_id) {
-  auto grant = co_await p_.grants.load(in.worker.client(), std::move(grant_id));
-  if (grant) co_return std::move(*grant);
-  switch (grant.error()) {
-    case GrantLoadError::unavailable:
-      co_return Unexpected{
-          OAuthError{http::Status::service_unavailable, "temporarily_unavailable", "store unavailable"}};
-    case GrantLoadError::expired:
-      co_return Unexpected{OAuthError{http::Status::bad_request, "invalid_grant",
-                                      "the upstream sign-in has expired and could not be renewed; sign in again"}};
-    case GrantLoadError::gone:
-      break;
-  }
-  co_return Unexpected{
-      OAuthError{http::Status::bad_request, "invalid_grant", "this grant no longer exists; sign in again"}};
-}
-
-asio::awaitable<Expected<std::string, OAuthError>> AuthorizationServer::issue_tokens(http::Incoming& in,
-                                                                                     const RegisteredClient& client,
-                                                                                     store::RefreshTokenRecord family,
-                                                                                     std::string resource, bool first) {
-  auto grant = co_await load_grant(in, family.family_id);
-  if (!grant) co_return Unexpected{grant.error()};
+asio::awaitable<Expected<json::object, OAuthError>> AuthorizationServer::issue_tokens(const RegisteredClient& client,
+                                                                                      store::RefreshTokenRecord family,
+                                                                                      std::string resource, bool first,
+                                                                                      identity::UpstreamGrant grant) {
   auto now = Clock::now();
   auto expires = now + p_.config.auth.access_token_ttl;
-  if (grant->expires_at && *grant->expires_at < expires) expires = *grant->expires_at;  // never beyond upstream's
+  if (grant.expires_at && *grant.expires_at < expires) expires = *grant.expires_at;  // never beyond upstream's
   AccessToken access;
   access.audience = resource;
   access.subject = family.subject;
   access.org = family.org.value_or("");
   access.scope = family.scopes;
   access.client_id = client.client_id;
-  access.credential = grant->credential;
+  access.credential = std::move(grant.credential);
   access.grant = family.family_id;
   access.expires_at = expires;
   json::object body{{"access_token", seal_access_token(*p_.keys, access)},
@@ -258,7 +261,7 @@ asio::awaitable<Expected<std::string, OAuthError>> AuthorizationServer::issue_to
           OAuthError{http::Status::service_unavailable, "temporarily_unavailable", "store unavailable"}};
     body["refresh_token"] = token;
   }
-  co_return json::serialize(body);
+  co_return body;
 }
 
 asio::awaitable<void> AuthorizationServer::revoke_grant(std::string grant_id) {

@@ -28,10 +28,15 @@ asio::awaitable<store::Result<store::Done>> UpstreamGrants::save(std::string key
 
 asio::awaitable<Expected<identity::UpstreamGrant, GrantLoadError>> UpstreamGrants::load(http::HttpClient& client,
                                                                                         std::string key) {
-  auto stored = co_await store_.get_upstream_credential(key);
+  auto stored = co_await store_.get_upstream_credential(std::move(key));
   if (!stored) co_return Unexpected{GrantLoadError::unavailable};
-  if (!*stored) co_return Unexpected{GrantLoadError::gone};
-  auto opened = crypto::open(*keys_, crypto::Purpose::at_rest, (*stored)->ciphertext);
+  co_return co_await open(client, std::move(*stored));
+}
+
+asio::awaitable<Expected<identity::UpstreamGrant, GrantLoadError>> UpstreamGrants::open(
+    http::HttpClient& client, std::optional<store::UpstreamCredential> stored) {
+  if (!stored) co_return Unexpected{GrantLoadError::gone};
+  auto opened = crypto::open(*keys_, crypto::Purpose::at_rest, stored->ciphertext);
   auto grant = opened ? identity::UpstreamGrant::from_json(*opened) : std::nullopt;
   if (!grant) co_return Unexpected{GrantLoadError::gone};
   auto now = Clock::now();
@@ -42,8 +47,8 @@ asio::awaitable<Expected<identity::UpstreamGrant, GrantLoadError>> UpstreamGrant
       if (*grant->expires_at <= now) co_return Unexpected{GrantLoadError::expired};
     } else {
       grant = std::move(*renewed);
-      auto keep_until = Clock::time_point(std::chrono::seconds((*stored)->expires_at));
-      co_await save(key, *grant, keep_until);
+      auto keep_until = Clock::time_point(std::chrono::seconds(stored->expires_at));
+      co_await save(std::move(stored->key), *grant, keep_until);
     }
   }
   co_return std::move(*grant);

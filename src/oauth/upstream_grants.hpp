@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace mcpedge::oauth {
@@ -35,6 +36,9 @@ class UpstreamGrants {
   // The grant, renewed first when it expires within a minute (the renewal is stored).
   boost::asio::awaitable<Expected<identity::UpstreamGrant, GrantLoadError>> load(http::HttpClient& client,
                                                                                  std::string key);
+  // The same for an entry the caller already read from the store (none: nothing stored under its key).
+  boost::asio::awaitable<Expected<identity::UpstreamGrant, GrantLoadError>> open(
+      http::HttpClient& client, std::optional<store::UpstreamCredential> stored);
   // A new grant for the same user (IdP refresh, re-mint, re-exchange), as at sign-in.
   boost::asio::awaitable<Expected<identity::UpstreamGrant, identity::IdpError>> obtain(http::HttpClient& client,
                                                                                        identity::Identity who,

@@ -2,9 +2,11 @@
 // revocations and personal access tokens. Times are unix seconds; secrets arrive hashed or sealed.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace mcpedge::store {
 
@@ -49,6 +51,42 @@ struct RefreshToken {
   RefreshTokenState state = RefreshTokenState::current;
 };
 
+// An upstream credential (IdP tokens, minted API key), sealed by the caller (Purpose::at_rest).
+struct UpstreamCredential {
+  std::string key;
+  std::string ciphertext;
+  UnixTime expires_at = 0;
+};
+
+// RFC 6749 §6: a refresh may narrow the granted scopes, never widen them. The first scope of
+// `requested` (space-delimited, as in the `scope` parameter) that `granted` lacks, if any.
+inline std::optional<std::string_view> first_ungranted_scope(std::string_view granted, std::string_view requested) {
+  auto has = [](std::string_view scopes, std::string_view scope) {
+    for (std::size_t start = 0; start < scopes.size();) {
+      auto end = std::min(scopes.find(' ', start), scopes.size());
+      if (scopes.substr(start, end - start) == scope) return true;
+      start = end + 1;
+    }
+    return false;
+  };
+  for (std::size_t start = 0; start < requested.size();) {
+    auto end = std::min(requested.find(' ', start), requested.size());
+    auto scope = requested.substr(start, end - start);
+    if (!scope.empty() && !has(granted, scope)) return scope;
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+// What a client presents at the token endpoint's refresh_token grant, and the token that replaces it.
+struct RefreshRequest {
+  std::string presented_hash;
+  std::string client_id;              // the authenticated client: the token must have been issued to it
+  std::optional<std::string> scopes;  // the `scope` parameter; none keeps the presented token's scopes
+  std::string next_hash;              // hash of the token that becomes the family's current one
+  UnixTime next_expires_at = 0;
+};
+
 enum class RotationOutcome {
   rotated,           // the current token was presented; the new record is now current
   rotated_in_grace,  // the previous token was presented (the client lost the last answer); the unused
@@ -57,18 +95,17 @@ enum class RotationOutcome {
   expired,
   revoked,
   unknown,
+  wrong_client,       // issued to another client: refused, nothing changed (RFC 6749 §6)
+  scope_not_granted,  // a requested scope is not among the presented token's: refused, nothing changed
 };
 
-struct Rotation {
+struct Refresh {
   RotationOutcome outcome = RotationOutcome::unknown;
   std::optional<RefreshTokenRecord> presented;  // the token that was presented, unless unknown
-};
-
-// An upstream credential (IdP tokens, minted API key), sealed by the caller (Purpose::at_rest).
-struct UpstreamCredential {
-  std::string key;
-  std::string ciphertext;
-  UnixTime expires_at = 0;
+  // When rotated (in grace or not): the family's new current token, and the upstream credential
+  // stored under the family id, if there is one (revoked grants and pruned entries have none).
+  std::optional<RefreshTokenRecord> issued;
+  std::optional<UpstreamCredential> credential;
 };
 
 // What a revocation entry names; the id is the item's own (client_id, session hash, grant id).

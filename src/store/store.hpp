@@ -61,12 +61,12 @@ class Store {
   // --- Refresh-token families -------------------------------------------------------------------
   // Starts a family with its first (current) token. Conflict if the hash or family id exists.
   virtual asio::awaitable<Result<Done>> issue_refresh_token(RefreshTokenRecord record) = 0;
-  // Presents old_hash and, when it may rotate, stores `next` as the family's current token, in one
-  // transaction. `next` must belong to the presented token's family (same family, subject, client
-  // and org), else invalid_argument. See RotationOutcome for the state machine. The token endpoint
-  // calls find_refresh_token first, to check the client (RFC 6749 §6) and to build `next`.
-  virtual asio::awaitable<Result<Rotation>> rotate_refresh_token(std::string old_hash, RefreshTokenRecord next,
-                                                                 UnixTime now) = 0;
+  // The refresh_token grant's whole store work in one transaction: finds the presented token, refuses
+  // it (changing nothing) when it was issued to another client or a requested scope was not granted,
+  // then runs the rotation state machine (see RotationOutcome) with `request.next_hash` as the new
+  // current token (issued at `now`, same family, requested scopes), and returns with it the family's
+  // upstream credential. Conflict if next_hash exists; nothing changes then.
+  virtual asio::awaitable<Result<Refresh>> redeem_refresh_token(RefreshRequest request, UnixTime now) = 0;
   // True when a live family was revoked by this call.
   virtual asio::awaitable<Result<bool>> revoke_refresh_family(std::string family_id) = 0;
   // Revokes every live family of the (subject, client) pair; returns how many.

@@ -65,50 +65,60 @@ bool revoke_family(Connection& db, const std::string& family_id) {
   return db.changes() > 0;
 }
 
-bool same_family(const RefreshTokenRecord& a, const RefreshTokenRecord& b) {
-  return a.family_id == b.family_id && a.subject == b.subject && a.client_id == b.client_id && a.org == b.org;
-}
-
-// The state machine, inside one write transaction. Checks run in this order: unknown, revoked,
-// expired (an expired token is refused without revoking anything, even if superseded: it can no
-// longer be used by anyone), then the token's place in its family.
-Result<Rotation> rotate(Connection& db, const std::string& old_hash, const RefreshTokenRecord& next, UnixTime now) {
-  auto found = find_token(db, old_hash);
-  if (!found) return Rotation{RotationOutcome::unknown, std::nullopt};
-  Rotation rotation{RotationOutcome::unknown, found->record};
-  const auto& family_id = found->record.family_id;
-  if (found->state == RefreshTokenState::revoked) {
-    rotation.outcome = RotationOutcome::revoked;
-    return rotation;
+// The state machine, inside one write transaction. Checks run in this order: unknown, another
+// client's token, scopes not granted (these two change nothing: a client that presents a token it
+// does not own must not be able to revoke its owner's grant), revoked, expired (an expired token is
+// refused without revoking anything, even if superseded: it can no longer be used by anyone), then
+// the token's place in its family.
+Refresh redeem(Connection& db, const RefreshRequest& request, UnixTime now) {
+  auto found = find_token(db, request.presented_hash);
+  if (!found) return Refresh{};
+  Refresh refresh{RotationOutcome::unknown, std::move(found->record)};
+  const RefreshTokenRecord& presented = *refresh.presented;
+  const auto& family_id = presented.family_id;
+  if (presented.client_id != request.client_id) {
+    refresh.outcome = RotationOutcome::wrong_client;
+    return refresh;
   }
-  if (now >= found->record.expires_at) {
-    rotation.outcome = RotationOutcome::expired;
-    return rotation;
+  if (request.scopes && first_ungranted_scope(presented.scopes, *request.scopes)) {
+    refresh.outcome = RotationOutcome::scope_not_granted;
+    return refresh;
+  }
+  if (found->state == RefreshTokenState::revoked) {
+    refresh.outcome = RotationOutcome::revoked;
+    return refresh;
+  }
+  if (now >= presented.expires_at) {
+    refresh.outcome = RotationOutcome::expired;
+    return refresh;
   }
   if (found->state == RefreshTokenState::superseded) {
     // OAuth 2.1 §4.3.1: a token presented twice means two parties hold it; revoke the family.
     revoke_family(db, family_id);
-    rotation.outcome = RotationOutcome::reuse_detected;
-    return rotation;
-  }
-  if (!same_family(found->record, next)) {
-    return Unexpected{StoreError{StoreError::Code::invalid_argument,
-                                 "store: rotate refresh token: the new token must continue family \"" + family_id +
-                                     "\" with the same subject, client and org"}};
+    refresh.outcome = RotationOutcome::reuse_detected;
+    return refresh;
   }
   if (found->state == RefreshTokenState::current) {
     // The current token is used: the one before it has lost its grace.
     demote(db, family_id, "previous", "superseded");
-    mark_previous(db, old_hash);
-    rotation.outcome = RotationOutcome::rotated;
+    mark_previous(db, request.presented_hash);
+    refresh.outcome = RotationOutcome::rotated;
   } else {
     // The previous token again: its successor was never used (the client lost the answer), so the
     // successor is discarded and the previous token keeps its grace until the new one is used.
     demote(db, family_id, "current", "superseded");
-    rotation.outcome = RotationOutcome::rotated_in_grace;
+    refresh.outcome = RotationOutcome::rotated_in_grace;
   }
+  RefreshTokenRecord next = presented;
+  next.token_hash = request.next_hash;
+  if (request.scopes) next.scopes = *request.scopes;
+  next.issued_at = now;
+  next.expires_at = request.next_expires_at;
   insert_current(db, next);
-  return rotation;
+  refresh.issued = std::move(next);
+  // The grant's upstream credential is keyed by its id, which is the family id.
+  refresh.credential = find_upstream_credential(db, family_id);
+  return refresh;
 }
 
 }  // namespace
@@ -128,13 +138,12 @@ asio::awaitable<Result<Done>> SqliteStore::issue_refresh_token(RefreshTokenRecor
   co_return co_await run("issue refresh token", fn);
 }
 
-asio::awaitable<Result<Rotation>> SqliteStore::rotate_refresh_token(std::string old_hash, RefreshTokenRecord next,
-                                                                    UnixTime now) {
+asio::awaitable<Result<Refresh>> SqliteStore::redeem_refresh_token(RefreshRequest request, UnixTime now) {
   auto fn = [&](Connection& db) {
-    auto step = [&] { return rotate(db, old_hash, next, now); };
+    auto step = [&] { return redeem(db, request, now); };
     return db.transaction(step);
   };
-  co_return co_await run("rotate refresh token", fn);
+  co_return co_await run("redeem refresh token", fn);
 }
 
 asio::awaitable<Result<bool>> SqliteStore::revoke_refresh_family(std::string family_id) {

@@ -23,6 +23,9 @@ namespace mcpedge::store::sqlite {
 StoreError to_store_error(const char* operation, const SqliteFailure& failure);
 StoreError to_store_error(const char* operation, const std::exception& failure);
 
+// The entry under `key`, for the operations that read it inside their own transaction.
+std::optional<UpstreamCredential> find_upstream_credential(Connection& db, const std::string& key);
+
 template <class T>
 struct ResultOf {
   using type = T;
@@ -50,8 +53,7 @@ class SqliteStore final : public Store {
   asio::awaitable<Result<bool>> mark_code_used(std::string code_hash, UnixTime expires_at, UnixTime now) override;
 
   asio::awaitable<Result<Done>> issue_refresh_token(RefreshTokenRecord record) override;
-  asio::awaitable<Result<Rotation>> rotate_refresh_token(std::string old_hash, RefreshTokenRecord next,
-                                                         UnixTime now) override;
+  asio::awaitable<Result<Refresh>> redeem_refresh_token(RefreshRequest request, UnixTime now) override;
   asio::awaitable<Result<bool>> revoke_refresh_family(std::string family_id) override;
   asio::awaitable<Result<std::int64_t>> revoke_grant(std::string subject, std::string client_id) override;
   asio::awaitable<Result<std::optional<RefreshToken>>> find_refresh_token(std::string token_hash) override;

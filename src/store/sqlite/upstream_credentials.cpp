@@ -3,6 +3,13 @@
 
 namespace mcpedge::store::sqlite {
 
+std::optional<UpstreamCredential> find_upstream_credential(Connection& db, const std::string& key) {
+  auto query = db.prepare("SELECT ciphertext, expires_at FROM upstream_credentials WHERE key = ?1");
+  query.bind_all(key);
+  if (!query.step()) return std::nullopt;
+  return UpstreamCredential{key, query.blob(0), query.int64(1)};
+}
+
 asio::awaitable<Result<Done>> SqliteStore::put_upstream_credential(std::string key, std::string ciphertext,
                                                                    UnixTime expires_at) {
   auto fn = [&](Connection& db) {
@@ -17,12 +24,7 @@ asio::awaitable<Result<Done>> SqliteStore::put_upstream_credential(std::string k
 }
 
 asio::awaitable<Result<std::optional<UpstreamCredential>>> SqliteStore::get_upstream_credential(std::string key) {
-  auto fn = [&key](Connection& db) -> std::optional<UpstreamCredential> {
-    auto query = db.prepare("SELECT ciphertext, expires_at FROM upstream_credentials WHERE key = ?1");
-    query.bind_all(key);
-    if (!query.step()) return std::nullopt;
-    return UpstreamCredential{key, query.blob(0), query.int64(1)};
-  };
+  auto fn = [&key](Connection& db) { return find_upstream_credential(db, key); };
   co_return co_await run("get upstream credential", fn);
 }
 

@@ -20,8 +20,8 @@ asio::awaitable<void> write_then_die(Store& store) {
   auto marked = co_await store.mark_code_used(hash("code-1"), 160, 100);
   RefreshTokenRecord first{hash("t0"), "family-1", "alice", "client-1", std::nullopt, "read", 100, 1100};
   auto issued = co_await store.issue_refresh_token(first);
-  RefreshTokenRecord second{hash("t1"), "family-1", "alice", "client-1", std::nullopt, "read", 200, 1200};
-  auto rotated = co_await store.rotate_refresh_token(hash("t0"), second, 200);
+  RefreshRequest refresh{hash("t0"), "client-1", std::nullopt, hash("t1"), 1200};
+  auto rotated = co_await store.redeem_refresh_token(refresh, 200);
   const bool all_written =
       saved && marked && *marked && issued && rotated && rotated->outcome == RotationOutcome::rotated;
   if (!all_written) ::_exit(k_write_failed);
