@@ -46,7 +46,7 @@ asio::awaitable<Result<std::optional<Consent>>> SqliteStore::find_consent(std::s
     if (!query.step()) return std::nullopt;
     return read_consent(query);
   };
-  co_return co_await run("find consent", fn);
+  co_return co_await read("find consent", fn);
 }
 
 asio::awaitable<Result<std::vector<Consent>>> SqliteStore::list_consents(std::string subject) {
@@ -58,7 +58,7 @@ asio::awaitable<Result<std::vector<Consent>>> SqliteStore::list_consents(std::st
     while (query.step()) consents.push_back(read_consent(query));
     return consents;
   };
-  co_return co_await run("list consents", fn);
+  co_return co_await read("list consents", fn);
 }
 
 asio::awaitable<Result<bool>> SqliteStore::touch_consent(std::string subject, std::string client_id, UnixTime now) {

@@ -25,7 +25,7 @@ asio::awaitable<Result<std::vector<Grant>>> SqliteStore::list_grants(std::string
     while (query.step()) grants.push_back(Grant{query.text(0), subject, client_id, query.int64(1), query.int64(2)});
     return grants;
   };
-  co_return co_await run("list grants", fn);
+  co_return co_await read("list grants", fn);
 }
 
 asio::awaitable<Result<std::int64_t>> SqliteStore::forget_grants(std::string subject, std::string client_id) {

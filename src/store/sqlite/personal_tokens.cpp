@@ -42,7 +42,7 @@ asio::awaitable<Result<std::optional<PersonalAccessToken>>> SqliteStore::find_pe
     if (!query.step()) return std::nullopt;
     return read_token(query);
   };
-  co_return co_await run("find personal access token", fn);
+  co_return co_await read("find personal access token", fn);
 }
 
 asio::awaitable<Result<std::vector<PersonalAccessToken>>> SqliteStore::list_personal_tokens(std::string subject) {
@@ -53,7 +53,7 @@ asio::awaitable<Result<std::vector<PersonalAccessToken>>> SqliteStore::list_pers
     while (query.step()) tokens.push_back(read_token(query));
     return tokens;
   };
-  co_return co_await run("list personal access tokens", fn);
+  co_return co_await read("list personal access tokens", fn);
 }
 
 asio::awaitable<Result<bool>> SqliteStore::revoke_personal_token(std::string id, std::string subject) {

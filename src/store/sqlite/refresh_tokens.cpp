@@ -164,7 +164,7 @@ asio::awaitable<Result<std::int64_t>> SqliteStore::revoke_grant(std::string subj
 
 asio::awaitable<Result<std::optional<RefreshToken>>> SqliteStore::find_refresh_token(std::string token_hash) {
   auto fn = [&token_hash](Connection& db) { return find_token(db, token_hash); };
-  co_return co_await run("find refresh token", fn);
+  co_return co_await read("find refresh token", fn);
 }
 
 }  // namespace mcpedge::store::sqlite

@@ -37,7 +37,7 @@ asio::awaitable<Result<bool>> SqliteStore::is_revoked(RevocationKind kind, std::
     query.bind_all(kind_name(kind), id);
     return query.step();
   };
-  co_return co_await run("check revocation", fn);
+  co_return co_await read("check revocation", fn);
 }
 
 asio::awaitable<Result<std::vector<std::string>>> SqliteStore::list_revoked(RevocationKind kind, UnixTime now) {
@@ -48,7 +48,7 @@ asio::awaitable<Result<std::vector<std::string>>> SqliteStore::list_revoked(Revo
     while (query.step()) ids.push_back(query.text(0));
     return ids;
   };
-  co_return co_await run("list revocations", fn);
+  co_return co_await read("list revocations", fn);
 }
 
 }  // namespace mcpedge::store::sqlite

@@ -87,7 +87,16 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
       opened.set_value(Unexpected{StoreError{classify(e.code()), e.what()}});
       return;
     }
-    opened.set_value(migrate(*self->db_, schema_migrations()));
+    auto migrated = migrate(*self->db_, schema_migrations());
+    if (migrated) {
+      // Opened once the schema is current, so that it never reads an older one.
+      try {
+        self->reader_ = std::make_unique<Connection>(self->file_);
+      } catch (const SqliteFailure& e) {
+        migrated = Unexpected{StoreError{classify(e.code()), e.what()}};
+      }
+    }
+    opened.set_value(std::move(migrated));
   };
   asio::post(store->pool_, open_on_pool);
   auto result = ready.get();
@@ -100,7 +109,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
 }
 
 SqliteStore::~SqliteStore() {
-  pool_.join();  // let queued operations finish; afterwards no other thread touches the connection
+  // Let queued operations finish; afterwards no other thread touches the connections.
+  pool_.join();
+  reader_pool_.join();
 }
 
 asio::awaitable<Result<Pruned>> SqliteStore::prune_expired(UnixTime now) {

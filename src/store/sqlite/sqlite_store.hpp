@@ -1,4 +1,5 @@
-// The Store on one SQLite file (WAL): one connection on its own thread, awaited from any loop.
+// The Store on one SQLite file (WAL): a writing connection and a reading one, each on its own
+// thread, awaited from any loop.
 #pragma once
 
 #include "store/sqlite/connection.hpp"
@@ -96,6 +97,29 @@ class SqliteStore final : public Store {
   // Commits `batch` if it is still open (store thread only).
   void commit_batch(Batch& batch);
 
+  // Runs a read-only fn on the reader connection, on its own thread, and resumes the caller with its
+  // value at once. That connection sees only committed transactions (WAL snapshot), never the
+  // writer's open batch, so a read can never return data that a failed COMMIT later takes back:
+  // it needs not wait for one. A caller that awaited a write was resumed after its COMMIT, so its
+  // later reads see it.
+  template <class F, class R = typename ResultOf<std::invoke_result_t<F&, Connection&>>::type>
+  asio::awaitable<Result<R>> read(const char* operation, F fn) {
+    auto home = co_await asio::this_coro::executor;
+    auto to_reader = asio::bind_executor(reader_pool_.get_executor(), asio::use_awaitable);
+    co_await asio::post(to_reader);
+    std::optional<Result<R>> result;
+    try {
+      result.emplace(fn(*reader_));
+    } catch (const SqliteFailure& e) {
+      result.emplace(Unexpected{to_store_error(operation, e)});
+    } catch (const std::exception& e) {
+      result.emplace(Unexpected{to_store_error(operation, e)});
+    }
+    auto to_home = asio::bind_executor(home, asio::use_awaitable);
+    co_await asio::post(to_home);
+    co_return std::move(*result);
+  }
+
   // Runs fn(Connection&) on the store's thread and resumes the caller on its own executor with
   // fn's value (fn may also return a Result of it) once it is durable. `operation` names it in
   // errors.
@@ -131,8 +155,11 @@ class SqliteStore final : public Store {
 
   std::filesystem::path file_;
   std::unique_ptr<Connection> db_;
-  std::shared_ptr<Batch> batch_;  // store thread only
-  asio::thread_pool pool_{1};     // declared last: joined before the connection closes
+  std::unique_ptr<Connection> reader_;  // reader thread only: never writes
+  std::shared_ptr<Batch> batch_;        // store thread only
+  // Declared last: joined before the connections close.
+  asio::thread_pool pool_{1};
+  asio::thread_pool reader_pool_{1};
 };
 
 }  // namespace mcpedge::store::sqlite

@@ -25,7 +25,7 @@ asio::awaitable<Result<Done>> SqliteStore::put_upstream_credential(std::string k
 
 asio::awaitable<Result<std::optional<UpstreamCredential>>> SqliteStore::get_upstream_credential(std::string key) {
   auto fn = [&key](Connection& db) { return find_upstream_credential(db, key); };
-  co_return co_await run("get upstream credential", fn);
+  co_return co_await read("get upstream credential", fn);
 }
 
 asio::awaitable<Result<bool>> SqliteStore::remove_upstream_credential(std::string key) {

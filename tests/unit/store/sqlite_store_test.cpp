@@ -80,6 +80,27 @@ TEST_F(StoreTest, AWriteWaitingForTheLockDoesNotBlockTheCallersLoop) {
   EXPECT_TRUE(ok(sync(store().find_consent("alice", "client-1"))).has_value());
 }
 
+asio::awaitable<int> find_and_count_ticks(Store& store, const int& ticks) {
+  auto found = co_await store.find_consent("alice", "client-1");
+  co_return found && !*found ? ticks : -1;
+}
+
+TEST_F(StoreTest, AReadWaitsNeitherForTheWriteLockNorForACommit) {
+  RawDb holder(file());
+  holder.exec("BEGIN IMMEDIATE");  // another writer holds the lock for ~100 ms
+  holder.exec(
+      "INSERT INTO consents (subject, client_id, client_name, redirect_uri, scopes, granted_at)"
+      " VALUES ('alice', 'client-1', 'Client', 'https://c.example/cb', 'read', 100)");
+  asio::io_context loop;
+  int ticks = 0;
+  asio::co_spawn(loop, tick_then_release(ticks, holder), asio::detached);
+  auto found = asio::co_spawn(loop, find_and_count_ticks(store(), ticks), asio::use_future);
+  loop.run();
+  // Answered from the last commit before the lock was released: the uncommitted row is not seen.
+  EXPECT_EQ(found.get(), 0);
+  EXPECT_TRUE(ok(sync(store().find_consent("alice", "client-1"))).has_value());  // committed since
+}
+
 TEST_F(StoreTest, UsesWriteAheadLogging) {
   RawDb raw(file());
   EXPECT_EQ(raw.scalar("PRAGMA journal_mode"), "wal");  // recorded in the file itself
