@@ -92,6 +92,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
       // Opened once the schema is current, so that it never reads an older one.
       try {
         self->reader_ = std::make_unique<Connection>(self->file_);
+        self->reader_->exec("PRAGMA query_only=ON");  // a write sent there by mistake fails, loudly
       } catch (const SqliteFailure& e) {
         migrated = Unexpected{StoreError{classify(e.code()), e.what()}};
       }

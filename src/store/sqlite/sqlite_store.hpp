@@ -155,7 +155,7 @@ class SqliteStore final : public Store {
 
   std::filesystem::path file_;
   std::unique_ptr<Connection> db_;
-  std::unique_ptr<Connection> reader_;  // reader thread only: never writes
+  std::unique_ptr<Connection> reader_;  // reader thread only; query_only
   std::shared_ptr<Batch> batch_;        // store thread only
   // Declared last: joined before the connections close.
   asio::thread_pool pool_{1};
