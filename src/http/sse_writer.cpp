@@ -173,12 +173,16 @@ asio::awaitable<void> SseRelay::pump(std::shared_ptr<SseRelay> self) {
 // time is dropped.
 asio::awaitable<bool> SseRelay::write(std::string_view bytes, bool chunk) {
   asio::steady_timer deadline(socket_.get_executor(), worker_.limits().write_timeout);
+  // A deadline that fires as the write completes may already be queued when it is cancelled: it
+  // must not cancel the socket then, or it would also end the peer watch, and with it the last
+  // pending operation that keeps an idle relay alive.
   auto on_deadline = [self = shared_from_this()](beast::error_code ec) {
-    if (ec) return;
+    if (ec || !self->writing_) return;
     beast::error_code ignored;
     self->socket_.cancel(ignored);
   };
   deadline.async_wait(on_deadline);
+  writing_ = true;
   beast::error_code ec;
   if (chunk) {
     auto body = bhttp::make_chunk(asio::buffer(bytes.data(), bytes.size()));
@@ -191,6 +195,7 @@ asio::awaitable<bool> SseRelay::write(std::string_view bytes, bool chunk) {
     (void)n;
     ec = error;
   }
+  writing_ = false;
   deadline.cancel();
   co_return !ec;
 }

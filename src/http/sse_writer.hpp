@@ -71,6 +71,7 @@ class SseRelay : public std::enable_shared_from_this<SseRelay>, public boost::in
   RelaySpec spec_;
   std::chrono::steady_clock::time_point due_;
   bool pumping_ = false;
+  bool writing_ = false;  // a write is under way: its deadline may cancel the socket
   bool comment_due_ = false;
   bool ended_ = false;
 };
