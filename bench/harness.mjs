@@ -204,11 +204,13 @@ try {
     writeFileSync(tokensFile, families.map((g) => g.refresh_token).join('\n') + '\n');
     const refreshEnv = { BENCH_TOKENS_FILE: tokensFile, BENCH_CLIENT_ID: main.clientId };
     // No warm-up: a warm-up run would leave its in-flight tokens rotated but unused.
+    const cpuBefore = cpuSeconds(demo.proc.pid);
     const token = await wrk(`${demo.origin}/token`, { script: scripts.refresh, connections: plan.refreshFamilies, seconds: plan.seconds, env: refreshEnv });
+    token.cpuUs = { server: ((cpuSeconds(demo.proc.pid) - cpuBefore) * 1e6) / Math.max(1, token.requests), wrk: (token.cpuSeconds * 1e6) / Math.max(1, token.requests) };
     if (token.requests === 0 || token.non2xx > plan.refreshFamilies || token.socketErrors > 0) {
       fail(`/token: ${token.requests} requests, ${token.non2xx} not 2xx, ${token.socketErrors} socket errors\n${token.text}`);
   }
-  log(`/token refresh: ${Math.round(token.rps)} req/s, p50 ${Math.round(token.p50)} µs, p99 ${Math.round(token.p99)} µs, ${token.non2xx} not 2xx`);
+  log(`/token refresh: ${Math.round(token.rps)} req/s, p50 ${Math.round(token.p50)} µs, p99 ${Math.round(token.p99)} µs, ${token.non2xx} not 2xx; CPU per refresh: mcpedge ${token.cpuUs.server.toFixed(1)} µs, wrk ${token.cpuUs.wrk.toFixed(1)} µs`);
   results.rows.token = token;
   }
   await demo.stop();
@@ -365,7 +367,7 @@ if (r.cold) {
   lines.push(`| 4 cold start | mcpedge demo restart | n/a | n/a | n/a | ${fmt(r.cold.readyUs / 1000, 1)} ms to first 200; idle RSS ${fmt(r.cold.idleRssKiB / 1024, 1)} MiB |`);
   lines.push(`| 4 idle RSS floor | its shared libraries alone (bench/rss_floor.cpp) | n/a | n/a | n/a | idle RSS ${fmt(r.cold.floorKiB / 1024, 1)} MiB |`);
 }
-if (r.token) row('5 /token', 'refresh grant', r.token, `${r.token.non2xx} not 2xx`);
+if (r.token) row('5 /token', 'refresh grant', r.token, `${r.token.non2xx} not 2xx; CPU µs per refresh: mcpedge ${fmt(r.token.cpuUs.server, 1)}, wrk ${fmt(r.token.cpuUs.wrk, 1)}`);
 
 const target = (name, value, goal, met, shown) => results.targets.push({ name, value, goal, met, shown });
 if (r.tools_list) {
