@@ -107,17 +107,22 @@ class SqliteStore final : public Store {
     auto home = co_await asio::this_coro::executor;
     auto to_reader = asio::bind_executor(reader_pool_.get_executor(), asio::use_awaitable);
     co_await asio::post(to_reader);
-    std::optional<Result<R>> result;
-    try {
-      result.emplace(fn(*reader_));
-    } catch (const SqliteFailure& e) {
-      result.emplace(Unexpected{to_store_error(operation, e)});
-    } catch (const std::exception& e) {
-      result.emplace(Unexpected{to_store_error(operation, e)});
-    }
+    Result<R> result = invoke<R>(operation, fn, *reader_);
     auto to_home = asio::bind_executor(home, asio::use_awaitable);
     co_await asio::post(to_home);
-    co_return std::move(*result);
+    co_return result;
+  }
+
+  // fn(db) as a Result: SQLite failures and other exceptions become StoreErrors naming `operation`.
+  template <class R, class F>
+  static Result<R> invoke(const char* operation, F& fn, Connection& db) {
+    try {
+      return fn(db);
+    } catch (const SqliteFailure& e) {
+      return Unexpected{to_store_error(operation, e)};
+    } catch (const std::exception& e) {
+      return Unexpected{to_store_error(operation, e)};
+    }
   }
 
   // Runs fn(Connection&) on the store's thread and resumes the caller on its own executor with
@@ -134,13 +139,7 @@ class SqliteStore final : public Store {
     std::optional<StoreError> failure;
     std::shared_ptr<Batch> batch = join_batch(failure);
     if (batch) {
-      try {
-        result.emplace(fn(*db_));
-      } catch (const SqliteFailure& e) {
-        result.emplace(Unexpected{to_store_error(operation, e)});
-      } catch (const std::exception& e) {
-        result.emplace(Unexpected{to_store_error(operation, e)});
-      }
+      result.emplace(invoke<R>(operation, fn, *db_));
       // Queue behind every operation already waiting for the thread: they join this batch, and
       // the first of them to come back here commits it for all.
       co_await asio::post(to_pool);
