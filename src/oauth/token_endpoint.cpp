@@ -194,7 +194,9 @@ asio::awaitable<http::Reply> AuthorizationServer::token_for_refresh(http::Incomi
   if (outcome == store::RotationOutcome::wrong_client)
     co_return oauth_error(http::Status::bad_request, "invalid_grant", "the refresh token was issued to another client");
   if (outcome == store::RotationOutcome::scope_not_granted) {
-    auto ungranted = store::first_ungranted_scope(current.scopes, param(form, "scope").value_or(""));
+    // Named: the scope returned is a view into it.
+    std::string asked = param(form, "scope").value_or("");
+    auto ungranted = store::first_ungranted_scope(current.scopes, asked);
     co_return oauth_error(
         http::Status::bad_request, "invalid_scope",
         "scope " + std::string(ungranted.value_or("")) + " was not granted; ask for a subset of: " + current.scopes);
