@@ -1,8 +1,8 @@
-// The idle-RSS floor for bench/run.sh: a process that only loads the shared libraries mcpedge links
-// (libcurl with its dependencies, OpenSSL, SQLite, Boost.JSON/URL, yaml-cpp, spdlog, fmt, libstdc++)
-// and initializes the C ones as mcpedge does at start-up, then waits. Its VmRSS is what any program
-// built on these Debian libraries pays before it does anything; the harness prints it beside
-// mcpedge's idle RSS. Prints "ready" once initialized; exits on SIGTERM.
+// The idle-RSS floor for bench/run.sh: a process that only loads the libraries mcpedge links, linked
+// the same way (libcurl with its dependencies and OpenSSL shared; SQLite and the C++ runtime static,
+// as in a release build), and initializes the C ones as mcpedge does at start-up, then waits. Its
+// VmRSS is what any program built on these Debian libraries pays before it does anything; the harness
+// prints it beside mcpedge's idle RSS. Prints "ready" once initialized; exits on SIGTERM.
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <sqlite3.h>

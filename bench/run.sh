@@ -23,7 +23,10 @@ fi
 mkdir -p "$here/.out"
 # The cold-start probe, the open-loop load generator (bench/paced.cpp) and the idle-RSS floor
 # (bench/rss_floor.cpp: the libraries mcpedge links, loaded and initialized), rebuilt when edited.
-floor_libs=(-Wl,--no-as-needed -lcurl -lssl -lcrypto -lsqlite3 -lyaml-cpp -lspdlog -lfmt -lboost_json -lboost_url -lboost_system)
+# Linked as the release build links them (MCPEDGE_STATIC_LIBS): libcurl and OpenSSL shared, SQLite and
+# the C++ runtime static; the other C++ libraries are static too and cost nothing until used.
+floor_libs=(-Wl,--no-as-needed -lcurl -lssl -lcrypto -Wl,-Bstatic -lsqlite3 -Wl,-Bdynamic -ldl -lm -lpthread
+  -static-libstdc++ -static-libgcc)
 for probe in coldstart paced rss_floor; do
   if [ ! -x "$here/.out/$probe" ] || [ "$here/$probe.cpp" -nt "$here/.out/$probe" ]; then
     libs=()
