@@ -109,6 +109,10 @@ std::string Statement::blob(int column) const {
 // --- Connection ----------------------------------------------------------------------------------
 
 Connection::Connection(const std::filesystem::path& file) {
+  // Unless told otherwise SQLite keeps memory statistics, under one process-wide mutex taken on
+  // every allocation by every connection; nothing here reads them. Only possible before SQLite
+  // initializes, i.e. before the first connection opens (later it is refused, harmlessly).
+  [[maybe_unused]] static const int statistics_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   create_owner_only(file);
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(file.c_str(), &db_, flags, nullptr);
@@ -140,7 +144,7 @@ Connection::~Connection() {
 }
 
 Statement Connection::prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* stmt = nullptr;
     int rc =
@@ -162,6 +166,8 @@ void Connection::exec(const char* sql) {
 }
 
 std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
+
+std::int64_t Connection::total_changes() const { return sqlite3_total_changes64(db_); }
 
 bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 

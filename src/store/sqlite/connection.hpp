@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -87,9 +88,12 @@ class Connection {
 
   // Prepared once per SQL text and kept (SQLITE_PREPARE_PERSISTENT).
   Statement prepare(std::string_view sql);
-  // SQL without parameters (schema scripts, BEGIN/COMMIT); may hold several statements.
+  // SQL without parameters (schema scripts, pragmas); may hold several statements.
   void exec(const char* sql);
+  // One statement without parameters or rows (BEGIN, COMMIT, SAVEPOINT ...), prepared once.
+  void step(const char* sql) { prepare(sql).run(); }
   std::int64_t changes() const;
+  std::int64_t total_changes() const;  // rows changed since the connection opened
 
   // Runs fn inside BEGIN IMMEDIATE ... COMMIT (the write lock is taken up front, so two
   // connections never deadlock upgrading a read); rolls back and rethrows if fn throws. Inside a
@@ -98,14 +102,14 @@ class Connection {
   template <class F>
   auto transaction(F&& fn) -> std::invoke_result_t<F&> {
     bool nested = in_transaction();
-    exec(nested ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
+    step(nested ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
     try {
       if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
         fn();
-        exec(nested ? "RELEASE nested" : "COMMIT");
+        step(nested ? "RELEASE nested" : "COMMIT");
       } else {
         auto result = fn();
-        exec(nested ? "RELEASE nested" : "COMMIT");
+        step(nested ? "RELEASE nested" : "COMMIT");
         return result;
       }
     } catch (...) {
@@ -125,8 +129,13 @@ class Connection {
  private:
   void rollback_savepoint() noexcept;
 
+  // Looked up by the caller's string_view: no std::string is built for a statement already cached.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> cache_;
 };
 
 }  // namespace mcpedge::store::sqlite

@@ -3,8 +3,13 @@
 
 #include "store/sqlite/migrations.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <future>
 
 namespace mcpedge::store::sqlite {
@@ -43,6 +48,8 @@ StoreError to_store_error(const char* operation, const std::exception& failure) 
   return StoreError{StoreError::Code::internal, std::string("store: ") + operation + ": " + failure.what()};
 }
 
+int fdatasync_file(int fd) { return ::fdatasync(fd) == 0 ? 0 : errno; }
+
 std::shared_ptr<SqliteStore::Batch> SqliteStore::join_batch(std::optional<StoreError>& failure) {
   if (batch_ && db_->in_transaction()) return batch_;
   if (batch_) {
@@ -52,12 +59,14 @@ std::shared_ptr<SqliteStore::Batch> SqliteStore::join_batch(std::optional<StoreE
     batch_.reset();
   }
   try {
-    db_->exec("BEGIN IMMEDIATE");
+    db_->step("BEGIN IMMEDIATE");
   } catch (const SqliteFailure& e) {
     failure = to_store_error("begin", e);
     return nullptr;
   }
   batch_ = std::make_shared<Batch>();
+  batch_->seq = next_seq_++;
+  batch_->changes_before = db_->total_changes();
   return batch_;
 }
 
@@ -66,16 +75,43 @@ void SqliteStore::commit_batch(Batch& batch) {
   batch.open = false;
   batch_.reset();
   try {
-    db_->exec("COMMIT");
+    db_->step("COMMIT");
   } catch (const SqliteFailure& e) {
     batch.failure = to_store_error("commit", e);
     db_->rollback();
+    return;
   }
+  batch.changed = db_->total_changes() != batch.changes_before;
+  // Release: the frames this COMMIT wrote are in the WAL before the sync thread can read the number.
+  committed_.store(batch.seq, std::memory_order_release);
 }
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file) {
+std::optional<StoreError> SqliteStore::make_durable(std::uint64_t seq) {
+  std::unique_lock lock(sync_mutex_);
+  sync_done_.wait(lock, [&] { return sync_failure_ || synced_ >= seq || syncing_through_ < seq; });
+  if (sync_failure_) return sync_failure_;
+  if (synced_ >= seq) return std::nullopt;
+  const std::uint64_t through = committed_.load(std::memory_order_acquire);  // >= seq
+  syncing_through_ = std::max(syncing_through_, through);
+  lock.unlock();
+  const int error = sync_wal_(wal_fd_);
+  lock.lock();
+  if (error != 0 && !sync_failure_) {
+    sync_failure_ = StoreError{StoreError::Code::unavailable,
+                               "store: syncing " + file_.string() + "-wal failed (" + std::strerror(error) +
+                                   "): the last writes may not be on disk; no more writes are taken until "
+                                   "mcpedge restarts"};
+  }
+  if (error == 0) synced_ = std::max(synced_, through);
+  sync_done_.notify_all();
+  if (sync_failure_) return sync_failure_;
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file, SyncFile sync_wal) {
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   store->file_ = file;
+  store->sync_wal_ = std::move(sync_wal);
   // The connection is opened, migrated and used on the pool thread only.
   std::promise<Result<Done>> opened;
   auto ready = opened.get_future();
@@ -93,6 +129,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
       try {
         self->reader_ = std::make_unique<Connection>(self->file_);
         self->reader_->exec("PRAGMA query_only=ON");  // a write sent there by mistake fails, loudly
+        // The sync thread syncs the WAL (see run()). The file exists: the connections opened it.
+        // SQLite never deletes it while they are open, so the descriptor stays on the live file.
+        const std::string wal = self->file_.string() + "-wal";
+        self->wal_fd_ = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+        if (self->wal_fd_ < 0)
+          throw SqliteFailure(SQLITE_CANTOPEN, "cannot open " + wal + " to sync it: " + std::strerror(errno));
+        self->db_->exec("PRAGMA synchronous=NORMAL");
       } catch (const SqliteFailure& e) {
         migrated = Unexpected{StoreError{classify(e.code()), e.what()}};
       }
@@ -110,9 +153,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
 }
 
 SqliteStore::~SqliteStore() {
-  // Let queued operations finish; afterwards no other thread touches the connections.
+  // Let queued operations finish (a write goes on to the sync thread); afterwards no other thread
+  // touches the connections.
   pool_.join();
+  sync_pool_.join();
   reader_pool_.join();
+  if (wal_fd_ >= 0) ::close(wal_fd_);
 }
 
 asio::awaitable<Result<Pruned>> SqliteStore::prune_expired(UnixTime now) {

@@ -1,5 +1,5 @@
 // The Store on one SQLite file (WAL): a writing connection and a reading one, each on its own
-// thread, awaited from any loop.
+// thread, and two threads that make committed writes durable; awaited from any loop.
 #pragma once
 
 #include "store/sqlite/connection.hpp"
@@ -12,9 +12,14 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <type_traits>
 
@@ -36,11 +41,17 @@ struct ResultOf<Result<T>> {
   using type = T;
 };
 
+// Flushes a file descriptor to stable storage: 0, or the errno of the failure. fdatasync(2) unless
+// a test puts something else in its place.
+using SyncFile = std::function<int(int fd)>;
+int fdatasync_file(int fd);
+
 class SqliteStore final : public Store {
  public:
   // Opens (creating) the file and applies the migrations, on the store's own thread; blocks the
   // caller, so call it at start-up. The directory must exist.
-  static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& file);
+  static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& file,
+                                                   SyncFile sync_wal = fdatasync_file);
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
@@ -86,22 +97,30 @@ class SqliteStore final : public Store {
   SqliteStore() = default;
 
   // One transaction shared by the operations that ran on the store's thread since the last
-  // commit (group commit): synchronous=FULL makes every COMMIT an fsync, which capped /token
-  // refreshes at one fsync each.
+  // commit (group commit), so that one COMMIT and one sync serve them all.
   struct Batch {
+    std::uint64_t seq = 0;              // the batches are numbered in commit order
+    std::int64_t changes_before = 0;    // the connection's total_changes when it began
     bool open = true;
+    bool changed = false;               // it wrote something: it needs a sync
     std::optional<StoreError> failure;  // the COMMIT failed: every operation in it failed
   };
   // The open batch, beginning one if none is open (store thread only); null on failure.
   std::shared_ptr<Batch> join_batch(std::optional<StoreError>& failure);
   // Commits `batch` if it is still open (store thread only).
   void commit_batch(Batch& batch);
+  // On a sync thread: the WAL synced through batch `seq`, or why it could not be. A sync covers
+  // every batch committed before it starts, so a batch waits for a running sync that covers it and
+  // otherwise starts its own at once, alongside one still running for earlier batches (a device
+  // completes overlapping flushes about as fast as one). A failed sync is final: the page cache
+  // may have dropped what it could not write, so every later write fails too, naming the cause.
+  std::optional<StoreError> make_durable(std::uint64_t seq);
 
   // Runs a read-only fn on the reader connection, on its own thread, and resumes the caller with its
-  // value at once. That connection sees only committed transactions (WAL snapshot), never the
-  // writer's open batch, so a read can never return data that a failed COMMIT later takes back:
-  // it needs not wait for one. A caller that awaited a write was resumed after its COMMIT, so its
-  // later reads see it.
+  // value at once. That connection sees committed transactions only (WAL snapshot), never the
+  // writer's open batch; it may see a batch whose sync is still running, i.e. what a power cut in
+  // the next milliseconds could take back, as every WAL reader may. A caller that awaited a write
+  // was resumed after its sync, so its later reads see it.
   template <class F, class R = typename ResultOf<std::invoke_result_t<F&, Connection&>>::type>
   asio::awaitable<Result<R>> read(const char* operation, F fn) {
     auto home = co_await asio::this_coro::executor;
@@ -128,6 +147,12 @@ class SqliteStore final : public Store {
   // Runs fn(Connection&) on the store's thread and resumes the caller on its own executor with
   // fn's value (fn may also return a Result of it) once it is durable. `operation` names it in
   // errors.
+  //
+  // The writer runs with synchronous=NORMAL: COMMIT writes the WAL frames without syncing them,
+  // and a sync thread then fdatasyncs the WAL while the writer already runs the next batch.
+  // SQLite keeps the file consistent under NORMAL (a power cut loses a suffix of the commits, never
+  // part of one); the caller is answered only once its batch is synced, so what it was told is as
+  // durable as under synchronous=FULL, which blocked the writer for every sync.
   template <class F, class R = typename ResultOf<std::invoke_result_t<F&, Connection&>>::type>
   asio::awaitable<Result<R>> run(const char* operation, F fn) {
     auto home = co_await asio::this_coro::executor;
@@ -145,6 +170,10 @@ class SqliteStore final : public Store {
       co_await asio::post(to_pool);
       commit_batch(*batch);
       failure = batch->failure;
+      if (!failure && batch->changed) {
+        co_await asio::post(asio::bind_executor(sync_pool_.get_executor(), asio::use_awaitable));
+        failure = make_durable(batch->seq);
+      }
     }
     if (failure) result.emplace(Unexpected{std::move(*failure)});
     auto to_home = asio::bind_executor(home, asio::use_awaitable);
@@ -156,9 +185,21 @@ class SqliteStore final : public Store {
   std::unique_ptr<Connection> db_;
   std::unique_ptr<Connection> reader_;  // reader thread only; query_only
   std::shared_ptr<Batch> batch_;        // store thread only
+  std::uint64_t next_seq_ = 1;          // store thread only
+  // The last batch whose COMMIT returned: written by the store thread after the COMMIT's frames are
+  // in the WAL, read by the sync thread before it syncs.
+  std::atomic<std::uint64_t> committed_{0};
+  SyncFile sync_wal_;
+  int wal_fd_ = -1;  // the -wal file, opened for syncing only
+  std::mutex sync_mutex_;
+  std::condition_variable sync_done_;
+  std::uint64_t synced_ = 0;           // every batch up to this one is durable
+  std::uint64_t syncing_through_ = 0;  // the most a running (or finished) sync covers
+  std::optional<StoreError> sync_failure_;
   // Declared last: joined before the connections close.
   asio::thread_pool pool_{1};
   asio::thread_pool reader_pool_{1};
+  asio::thread_pool sync_pool_{2};
 };
 
 }  // namespace mcpedge::store::sqlite

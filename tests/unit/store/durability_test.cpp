@@ -1,10 +1,16 @@
-// Durability: a write that returned survives the process being killed right after (kill -9).
+// Durability: a write that returned survives the process being killed right after (kill -9), and
+// is answered only once the WAL holding it is synced.
 #include "store_fixture.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <csignal>
+#include <future>
+#include <thread>
 
 namespace mcpedge::store::testing {
 namespace {
@@ -63,6 +69,84 @@ TEST(Durability, WritesThatReturnedSurviveKill9) {
   auto current = ok(sync(store.find_refresh_token(hash("t1"))));
   ASSERT_TRUE(current);
   EXPECT_EQ(current->state, RefreshTokenState::current);
+}
+
+using sqlite::fdatasync_file;
+using sqlite::SyncFile;
+
+// A store whose WAL syncs the test holds: each sync announces itself, then waits for release().
+class HeldSync {
+ public:
+  SyncFile hook() {
+    return [this](int fd) {
+      if (calls_ == 0) entered_.set_value();
+      released_.wait();
+      ++calls_;
+      return fdatasync_file(fd);
+    };
+  }
+  std::future<void> entered() { return entered_.get_future(); }
+  void release() { release_.set_value(); }
+  int calls() const { return calls_; }
+
+ private:
+  std::promise<void> entered_;
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+  std::atomic<int> calls_{0};
+};
+
+TEST(Durability, AWriteIsAnsweredOnlyOnceTheWalIsSynced) {
+  TempDir dir;
+  HeldSync held;
+  auto entered = held.entered();
+  auto opened = SqliteStore::open(dir.path() / "store.db", held.hook());
+  ASSERT_TRUE(opened) << opened.error().message;
+  Store& store = **opened;
+
+  asio::io_context loop;
+  Consent consent{"alice", "client-1", "Client", "https://c.example/cb", "read", 100};
+  auto saved = asio::co_spawn(loop, in_optional(store.save_consent(consent)), asio::use_future);
+  std::thread runner([&] { loop.run(); });
+  // The COMMIT has returned and the sync has begun; the caller is still waiting for it.
+  entered.wait();
+  EXPECT_EQ(saved.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  held.release();
+  runner.join();
+  auto result = std::move(*saved.get());
+  EXPECT_TRUE(result) << result.error().message;
+  EXPECT_EQ(held.calls(), 1);
+  // A batch that changed nothing has nothing to sync.
+  EXPECT_FALSE(ok(sync(store.delete_consent("bob", "client-1"))));
+  EXPECT_EQ(held.calls(), 1);
+  EXPECT_TRUE(ok(sync(store.delete_consent("alice", "client-1"))));
+  EXPECT_EQ(held.calls(), 2);
+}
+
+TEST(Durability, AFailedSyncFailsItsWriteAndEveryLaterOne) {
+  TempDir dir;
+  std::atomic<int> calls{0};
+  auto failing = [&calls](int) {
+    ++calls;
+    return EIO;
+  };
+  auto opened = SqliteStore::open(dir.path() / "store.db", failing);
+  ASSERT_TRUE(opened) << opened.error().message;
+  Store& store = **opened;
+
+  Consent consent{"alice", "client-1", "Client", "https://c.example/cb", "read", 100};
+  auto saved = sync(store.save_consent(consent));
+  ASSERT_FALSE(saved);
+  EXPECT_EQ(saved.error().code, StoreError::Code::unavailable);
+  EXPECT_NE(saved.error().message.find("store.db-wal failed (Input/output error)"), std::string::npos)
+      << saved.error().message;
+  // Not retried: after a failed fsync the kernel may have dropped the pages it could not write.
+  auto marked = sync(store.mark_code_used(hash("code-1"), 160, 100));
+  ASSERT_FALSE(marked);
+  EXPECT_EQ(marked.error().message, saved.error().message);
+  EXPECT_EQ(calls.load(), 1);
+  // Reads go on.
+  EXPECT_TRUE(sync(store.list_consents("alice")));
 }
 
 }  // namespace
