@@ -194,8 +194,11 @@ int run_gateway(http::Server& server, const http::ListenInfo& listening, Gateway
   router.exact(http::Verb::get, "/healthz", [](http::Incoming&) -> asio::awaitable<http::Reply> {
     co_return http::text_reply(http::Status::ok, "ok\n");
   });
-  router.exact(http::Verb::get, "/readyz", [&server](http::Incoming&) -> asio::awaitable<http::Reply> {
+  store::Store* store = auth ? auth->store.get() : nullptr;
+  router.exact(http::Verb::get, "/readyz", [&server, store](http::Incoming&) -> asio::awaitable<http::Reply> {
     if (server.draining()) co_return http::error_reply(http::Status::service_unavailable, "draining for shutdown");
+    if (auto broken = store ? store->broken() : std::nullopt)
+      co_return http::error_reply(http::Status::service_unavailable, broken->message);
     co_return http::text_reply(http::Status::ok, "ready\n");
   });
   std::string banner =

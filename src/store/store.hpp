@@ -113,6 +113,9 @@ class Store {
   // Removes what expired at `now`: used codes, revocations, upstream credentials, refresh tokens
   // (and families left without tokens), grants. Personal tokens stay listed until their owner revokes them.
   virtual asio::awaitable<Result<Pruned>> prune_expired(UnixTime now) = 0;
+  // Why the store takes no more writes until a restart (its WAL could not be synced), or nothing
+  // while it works; /readyz reports it. Any thread.
+  virtual std::optional<StoreError> broken() const = 0;
 };
 
 }  // namespace mcpedge::store

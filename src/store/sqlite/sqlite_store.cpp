@@ -108,6 +108,11 @@ std::optional<StoreError> SqliteStore::make_durable(std::uint64_t seq) {
   return std::nullopt;
 }
 
+std::optional<StoreError> SqliteStore::broken() const {
+  std::lock_guard lock(sync_mutex_);
+  return sync_failure_;
+}
+
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file, SyncFile sync_wal) {
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   store->file_ = file;

@@ -92,6 +92,7 @@ class SqliteStore final : public Store {
   asio::awaitable<Result<bool>> touch_personal_token(std::string id, UnixTime now) override;
 
   asio::awaitable<Result<Pruned>> prune_expired(UnixTime now) override;
+  std::optional<StoreError> broken() const override;
 
  private:
   SqliteStore() = default;
@@ -191,7 +192,7 @@ class SqliteStore final : public Store {
   std::atomic<std::uint64_t> committed_{0};
   SyncFile sync_wal_;
   int wal_fd_ = -1;  // the -wal file, opened for syncing only
-  std::mutex sync_mutex_;
+  mutable std::mutex sync_mutex_;
   std::condition_variable sync_done_;
   std::uint64_t synced_ = 0;           // every batch up to this one is durable
   std::uint64_t syncing_through_ = 0;  // the most a running (or finished) sync covers

@@ -116,6 +116,7 @@ TEST(Durability, AWriteIsAnsweredOnlyOnceTheWalIsSynced) {
   auto result = std::move(*saved.get());
   EXPECT_TRUE(result) << result.error().message;
   EXPECT_EQ(held.calls(), 1);
+  EXPECT_FALSE(store.broken());
   // A batch that changed nothing has nothing to sync.
   EXPECT_FALSE(ok(sync(store.delete_consent("bob", "client-1"))));
   EXPECT_EQ(held.calls(), 1);
@@ -145,6 +146,9 @@ TEST(Durability, AFailedSyncFailsItsWriteAndEveryLaterOne) {
   ASSERT_FALSE(marked);
   EXPECT_EQ(marked.error().message, saved.error().message);
   EXPECT_EQ(calls.load(), 1);
+  auto broken = store.broken();
+  ASSERT_TRUE(broken);
+  EXPECT_EQ(broken->message, saved.error().message);
   // Reads go on.
   EXPECT_TRUE(sync(store.list_consents("alice")));
 }
