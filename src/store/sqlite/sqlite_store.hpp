@@ -100,8 +100,8 @@ class SqliteStore final : public Store {
   // One transaction shared by the operations that ran on the store's thread since the last
   // commit (group commit), so that one COMMIT and one sync serve them all.
   struct Batch {
-    std::uint64_t seq = 0;              // the batches are numbered in commit order
-    std::int64_t changes_before = 0;    // the connection's total_changes when it began
+    std::uint64_t seq = 0;            // the batches are numbered in commit order
+    std::int64_t changes_before = 0;  // the connection's total_changes when it began
     bool open = true;
     bool changed = false;               // it wrote something: it needs a sync
     std::optional<StoreError> failure;  // the COMMIT failed: every operation in it failed
