@@ -30,6 +30,8 @@ const threads = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
 const plan = smoke
   ? { seconds: 1, warmup: 0, connections: 8, sseStreams: 200, coldRuns: 2, idleMs: 200, refreshFamilies: 4 }
   : { seconds: 10, warmup: 2, connections: 64, sseStreams: 50_000, coldRuns: 7, idleMs: 1000, refreshFamilies: 32 };
+// BENCH_REFRESH_FAMILIES: /token connections (one refresh-token family each), for scaling runs.
+if (process.env.BENCH_REFRESH_FAMILIES) plan.refreshFamilies = Number(process.env.BENCH_REFRESH_FAMILIES);
 const k_streams_per_client = 15_000;  // each client process stays under the per-process fd limit
 const k_poster_connections = 4;       // per client process, for the SSE delivery workload
 
