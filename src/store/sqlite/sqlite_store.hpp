@@ -113,8 +113,10 @@ class SqliteStore final : public Store {
   // On a sync thread: the WAL synced through batch `seq`, or why it could not be. A sync covers
   // every batch committed before it starts, so a batch waits for a running sync that covers it and
   // otherwise starts its own at once, alongside one still running for earlier batches (a device
-  // completes overlapping flushes about as fast as one). A failed sync is final: the page cache
-  // may have dropped what it could not write, so every later write fails too, naming the cause.
+  // completes overlapping flushes about as fast as one). The wait blocks its sync thread, and every
+  // operation of a batch comes here, so the second thread is often held by a waiter and the two
+  // syncs seldom overlap; waiting without a thread is not built. A failed sync is final: the page
+  // cache may have dropped what it could not write, so every later write fails too, naming the cause.
   std::optional<StoreError> make_durable(std::uint64_t seq);
 
   // Runs a read-only fn on the reader connection, on its own thread, and resumes the caller with its
