@@ -3,6 +3,8 @@
 
 #include "store/sqlite/migrations.hpp"
 
+#include <boost/asio/append.hpp>
+
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -86,26 +88,78 @@ void SqliteStore::commit_batch(Batch& batch) {
   committed_.store(batch.seq, std::memory_order_release);
 }
 
-std::optional<StoreError> SqliteStore::make_durable(std::uint64_t seq) {
-  std::unique_lock lock(sync_mutex_);
-  sync_done_.wait(lock, [&] { return sync_failure_ || synced_ >= seq || syncing_through_ < seq; });
-  if (sync_failure_) return sync_failure_;
-  if (synced_ >= seq) return std::nullopt;
-  const std::uint64_t through = committed_.load(std::memory_order_acquire);  // >= seq
-  syncing_through_ = std::max(syncing_through_, through);
-  lock.unlock();
-  const int error = sync_wal_(wal_fd_);
-  lock.lock();
-  if (error != 0 && !sync_failure_) {
-    sync_failure_ = StoreError{StoreError::Code::unavailable,
-                               "store: syncing " + file_.string() + "-wal failed (" + std::strerror(error) +
-                                   "): the last writes may not be on disk; no more writes are taken until "
-                                   "mcpedge restarts"};
+void SqliteStore::finish_batch(Batch& batch) {
+  commit_batch(batch);
+  if (batch.failure) {
+    resume(batch.waiters, batch.failure);
+    return;
   }
-  if (error == 0) synced_ = std::max(synced_, through);
-  sync_done_.notify_all();
-  if (sync_failure_) return sync_failure_;
-  return std::nullopt;
+  if (batch.changed) last_written_ = batch.seq;
+  when_durable(last_written_, std::move(batch.waiters));
+}
+
+void SqliteStore::when_durable(std::uint64_t seq, Waiters waiters) {
+  std::unique_lock lock(sync_mutex_);
+  if (synced_ >= seq) {
+    lock.unlock();
+    resume(waiters, std::nullopt);
+    return;
+  }
+  if (sync_failure_) {
+    const auto failure = sync_failure_;
+    lock.unlock();
+    resume(waiters, failure);
+    return;
+  }
+  pending_.push_back(Pending{seq, std::move(waiters)});
+  if (seq <= syncing_through_ || running_syncs_ == k_sync_threads) return;
+  ++running_syncs_;
+  lock.unlock();
+  asio::post(sync_pool_, [this] { sync_wal(); });
+}
+
+void SqliteStore::sync_wal() {
+  std::unique_lock lock(sync_mutex_);
+  for (;;) {
+    // Acquire: the frames of every batch up to `through` are in the WAL before it is synced.
+    const std::uint64_t through = committed_.load(std::memory_order_acquire);
+    syncing_through_ = std::max(syncing_through_, through);
+    lock.unlock();
+    const int error = sync_wal_(wal_fd_);
+    lock.lock();
+    if (error != 0 && !sync_failure_) {
+      sync_failure_ = StoreError{StoreError::Code::unavailable,
+                                 "store: syncing " + file_.string() + "-wal failed (" + std::strerror(error) +
+                                     "): the last writes may not be on disk; no more writes are taken until "
+                                     "mcpedge restarts"};
+    }
+    if (error == 0) synced_ = std::max(synced_, through);
+    // What this sync made durable (everything waiting, after a failure), and whether anything left
+    // waits for batches no running sync covers.
+    std::vector<Pending> done;
+    std::uint64_t uncovered = 0;
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (sync_failure_ || it->seq <= synced_) {
+        done.push_back(std::move(*it));
+        it = pending_.erase(it);
+      } else {
+        uncovered = std::max(uncovered, it->seq);
+        ++it;
+      }
+    }
+    const bool again = uncovered > syncing_through_;
+    if (!again) --running_syncs_;
+    const auto failure = sync_failure_;
+    lock.unlock();
+    for (auto& entry : done) resume(entry.waiters, failure);
+    if (!again) return;
+    lock.lock();
+  }
+}
+
+void SqliteStore::resume(Waiters& waiters, const std::optional<StoreError>& failure) {
+  for (auto& waiter : waiters) asio::post(waiter.home, asio::append(std::move(waiter.resume), failure));
+  waiters.clear();
 }
 
 std::optional<StoreError> SqliteStore::broken() const {

@@ -5,6 +5,9 @@
 #include "store/sqlite/connection.hpp"
 #include "store/store.hpp"
 
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
@@ -13,7 +16,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
@@ -22,6 +24,7 @@
 #include <mutex>
 #include <optional>
 #include <type_traits>
+#include <vector>
 
 namespace mcpedge::store::sqlite {
 
@@ -97,6 +100,14 @@ class SqliteStore final : public Store {
  private:
   SqliteStore() = default;
 
+  // An operation that ran on the store's thread, waiting for its batch: resumed on its own executor
+  // (never on a store thread) with the failure of the batch if any.
+  struct Waiter {
+    asio::any_io_executor home;
+    asio::any_completion_handler<void(std::optional<StoreError>)> resume;
+  };
+  using Waiters = std::vector<Waiter>;
+
   // One transaction shared by the operations that ran on the store's thread since the last
   // commit (group commit), so that one COMMIT and one sync serve them all.
   struct Batch {
@@ -105,19 +116,44 @@ class SqliteStore final : public Store {
     bool open = true;
     bool changed = false;               // it wrote something: it needs a sync
     std::optional<StoreError> failure;  // the COMMIT failed: every operation in it failed
+    Waiters waiters;                    // its operations, each resumed once the batch is durable
   };
+  // Operations waiting for the sync that makes batch `seq` durable.
+  struct Pending {
+    std::uint64_t seq = 0;
+    Waiters waiters;
+  };
+
   // The open batch, beginning one if none is open (store thread only); null on failure.
   std::shared_ptr<Batch> join_batch(std::optional<StoreError>& failure);
+  // Suspends the calling operation until `batch` is committed and durable; its value is the failure
+  // if either did not happen. The first operation to wait queues the batch's COMMIT on the store
+  // thread, behind every operation already waiting for it: they join the batch (store thread only).
+  auto until_durable(const std::shared_ptr<Batch>& batch) {
+    auto wait = [this, batch](auto handler) {
+      auto home = asio::get_associated_executor(handler);
+      batch->waiters.push_back(Waiter{std::move(home), std::move(handler)});
+      if (batch->waiters.size() == 1) asio::post(pool_, [this, batch] { finish_batch(*batch); });
+    };
+    return asio::async_initiate<const asio::use_awaitable_t<>, void(std::optional<StoreError>)>(wait,
+                                                                                                asio::use_awaitable);
+  }
   // Commits `batch` if it is still open (store thread only).
   void commit_batch(Batch& batch);
-  // On a sync thread: the WAL synced through batch `seq`, or why it could not be. A sync covers
-  // every batch committed before it starts, so a batch waits for a running sync that covers it and
-  // otherwise starts its own at once, alongside one still running for earlier batches (a device
-  // completes overlapping flushes about as fast as one). The wait blocks its sync thread, and every
-  // operation of a batch comes here, so the second thread is often held by a waiter and the two
-  // syncs seldom overlap; waiting without a thread is not built. A failed sync is final: the page
-  // cache may have dropped what it could not write, so every later write fails too, naming the cause.
-  std::optional<StoreError> make_durable(std::uint64_t seq);
+  // Commits `batch` and hands its operations to the syncs (store thread only). A batch that wrote
+  // nothing has nothing of its own to sync, but what it read may be an earlier batch's writes whose
+  // sync is still running: it waits until the last batch that wrote is durable.
+  void finish_batch(Batch& batch);
+  // Resumes `waiters` once every batch through `seq` is durable: at once if it is, else after the
+  // sync that covers it, starting one if none running covers it and fewer than two run (a device
+  // completes overlapping flushes about as fast as one). No thread waits for a sync it did not
+  // start: a running sync that finds batches committed after it began syncs again.
+  void when_durable(std::uint64_t seq, Waiters waiters);
+  // A sync thread's loop: syncs the WAL, resumes what that made durable, and goes on while
+  // something waits that no running sync covers. A failed sync is final: the page cache may have
+  // dropped what it could not write, so every waiting and later write fails too, naming the cause.
+  void sync_wal();
+  static void resume(Waiters& waiters, const std::optional<StoreError>& failure);
 
   // Runs a read-only fn on the reader connection, on its own thread, and resumes the caller with its
   // value at once. That connection sees committed transactions only (WAL snapshot), never the
@@ -149,7 +185,8 @@ class SqliteStore final : public Store {
 
   // Runs fn(Connection&) on the store's thread and resumes the caller on its own executor with
   // fn's value (fn may also return a Result of it) once it is durable. `operation` names it in
-  // errors.
+  // errors. The caller holds no thread while its batch commits and syncs: the sync that makes the
+  // batch durable posts every operation of it back to its executor.
   //
   // The writer runs with synchronous=NORMAL: COMMIT writes the WAL frames without syncing them,
   // and a sync thread then fdatasyncs the WAL while the writer already runs the next batch.
@@ -158,29 +195,18 @@ class SqliteStore final : public Store {
   // durable as under synchronous=FULL, which blocked the writer for every sync.
   template <class F, class R = typename ResultOf<std::invoke_result_t<F&, Connection&>>::type>
   asio::awaitable<Result<R>> run(const char* operation, F fn) {
-    auto home = co_await asio::this_coro::executor;
-    // A bare post(pool, use_awaitable) would resume on `home` (a completion runs on the token's
-    // associated executor), so the token itself is bound to the pool, and then to home.
-    auto to_pool = asio::bind_executor(pool_.get_executor(), asio::use_awaitable);
-    co_await asio::post(to_pool);
+    // A bare post(pool, use_awaitable) would resume on the caller's executor (a completion runs on
+    // the token's associated executor), so the token is bound to the pool.
+    co_await asio::post(asio::bind_executor(pool_.get_executor(), asio::use_awaitable));
     std::optional<Result<R>> result;
     std::optional<StoreError> failure;
-    std::shared_ptr<Batch> batch = join_batch(failure);
-    if (batch) {
+    if (std::shared_ptr<Batch> batch = join_batch(failure)) {
       result.emplace(invoke<R>(operation, fn, *db_));
-      // Queue behind every operation already waiting for the thread: they join this batch, and
-      // the first of them to come back here commits it for all.
-      co_await asio::post(to_pool);
-      commit_batch(*batch);
-      failure = batch->failure;
-      if (!failure && batch->changed) {
-        co_await asio::post(asio::bind_executor(sync_pool_.get_executor(), asio::use_awaitable));
-        failure = make_durable(batch->seq);
-      }
+      failure = co_await until_durable(batch);  // resumes on the caller's executor
+    } else {
+      co_await asio::post(asio::use_awaitable);  // back to the caller's executor
     }
     if (failure) result.emplace(Unexpected{std::move(*failure)});
-    auto to_home = asio::bind_executor(home, asio::use_awaitable);
-    co_await asio::post(to_home);
     co_return std::move(*result);
   }
 
@@ -189,20 +215,24 @@ class SqliteStore final : public Store {
   std::unique_ptr<Connection> reader_;  // reader thread only; query_only
   std::shared_ptr<Batch> batch_;        // store thread only
   std::uint64_t next_seq_ = 1;          // store thread only
+  std::uint64_t last_written_ = 0;      // store thread only: the last batch that changed something
   // The last batch whose COMMIT returned: written by the store thread after the COMMIT's frames are
   // in the WAL, read by the sync thread before it syncs.
   std::atomic<std::uint64_t> committed_{0};
   SyncFile sync_wal_;
   int wal_fd_ = -1;  // the -wal file, opened for syncing only
+  // The syncs' state, under sync_mutex_.
+  static constexpr int k_sync_threads = 2;
   mutable std::mutex sync_mutex_;
-  std::condition_variable sync_done_;
   std::uint64_t synced_ = 0;           // every batch up to this one is durable
   std::uint64_t syncing_through_ = 0;  // the most a running (or finished) sync covers
+  int running_syncs_ = 0;
+  std::vector<Pending> pending_;  // waiting for a sync; at most one entry per batch
   std::optional<StoreError> sync_failure_;
   // Declared last: joined before the connections close.
   asio::thread_pool pool_{1};
   asio::thread_pool reader_pool_{1};
-  asio::thread_pool sync_pool_{2};
+  asio::thread_pool sync_pool_{k_sync_threads};
 };
 
 }  // namespace mcpedge::store::sqlite

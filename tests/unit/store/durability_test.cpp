@@ -5,12 +5,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <future>
 #include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
 
 namespace mcpedge::store::testing {
 namespace {
@@ -122,6 +125,97 @@ TEST(Durability, AWriteIsAnsweredOnlyOnceTheWalIsSynced) {
   EXPECT_EQ(held.calls(), 1);
   EXPECT_TRUE(ok(sync(store.delete_consent("alice", "client-1"))));
   EXPECT_EQ(held.calls(), 2);
+}
+
+// Syncs the test lets through one at a time: the n-th call (from 0) announces itself, then waits
+// for release(n).
+class GatedSyncs {
+ public:
+  static constexpr int k_calls = 4;
+  SyncFile hook() {
+    return [this](int fd) {
+      const int n = calls_++;
+      if (n >= k_calls) return fdatasync_file(fd);
+      entered_[n].set_value();
+      released_[n].wait();
+      return fdatasync_file(fd);
+    };
+  }
+  void wait_entered(int n) { entered_futures_[n].wait(); }
+  bool entered(int n) {
+    return entered_futures_[n].wait_for(std::chrono::milliseconds(0)) == std::future_status::ready;
+  }
+  void release(int n) { release_[n].set_value(); }
+  int calls() const { return calls_; }
+
+ private:
+  std::array<std::promise<void>, k_calls> entered_;
+  std::array<std::future<void>, k_calls> entered_futures_ = futures(entered_);
+  std::array<std::promise<void>, k_calls> release_;
+  std::array<std::shared_future<void>, k_calls> released_ = shared(release_);
+  std::atomic<int> calls_{0};
+
+  static std::array<std::future<void>, k_calls> futures(std::array<std::promise<void>, k_calls>& p) {
+    return {p[0].get_future(), p[1].get_future(), p[2].get_future(), p[3].get_future()};
+  }
+  static std::array<std::shared_future<void>, k_calls> shared(std::array<std::promise<void>, k_calls>& p) {
+    return {p[0].get_future().share(), p[1].get_future().share(), p[2].get_future().share(), p[3].get_future().share()};
+  }
+};
+
+bool finished(std::future<std::optional<Result<Done>>>& f) {
+  return f.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready;
+}
+
+// Two syncs run side by side; a batch committed while both run waits for neither: the first to
+// finish syncs again for it. No write is answered before a sync that began after its COMMIT.
+TEST(Durability, BatchesCommittedDuringASyncGetASyncOfTheirOwn) {
+  TempDir dir;
+  GatedSyncs gates;
+  auto opened = SqliteStore::open(dir.path() / "store.db", gates.hook());
+  ASSERT_TRUE(opened) << opened.error().message;
+  Store& store = **opened;
+  auto consent = [](std::string client) {
+    return Consent{"alice", std::move(client), "Client", "https://c.example/cb", "read", 100};
+  };
+  // Committed (visible to readers) is not the same as answered: waits until the reader sees it.
+  auto wait_committed = [&](const std::string& client) {
+    while (!ok(sync(store.find_consent("alice", client)))) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  };
+
+  asio::io_context loop;
+  auto work = asio::make_work_guard(loop);
+  std::thread runner([&] { loop.run(); });
+  auto save = [&](const char* client) {
+    return asio::co_spawn(loop, in_optional(store.save_consent(consent(client))), asio::use_future);
+  };
+
+  auto a = save("a");
+  gates.wait_entered(0);  // sync 0 covers a
+  auto b = save("b");
+  gates.wait_entered(1);  // b was committed after sync 0 began: sync 1 runs beside it
+  auto c = save("c");
+  auto d = save("d");
+  wait_committed("c");
+  wait_committed("d");
+  EXPECT_FALSE(gates.entered(2));  // both sync threads are busy; c and d wait without a thread
+  EXPECT_FALSE(finished(a) || finished(b) || finished(c) || finished(d));
+
+  gates.release(0);
+  EXPECT_TRUE(*a.get());
+  gates.wait_entered(2);  // sync 0's thread goes on with a sync for c and d
+  EXPECT_FALSE(finished(b) || finished(c) || finished(d));
+  gates.release(1);
+  EXPECT_TRUE(*b.get());
+  EXPECT_FALSE(finished(c) || finished(d));
+  gates.release(2);
+  EXPECT_TRUE(*c.get());
+  EXPECT_TRUE(*d.get());
+  EXPECT_EQ(gates.calls(), 3);
+  gates.release(3);
+
+  work.reset();
+  runner.join();
 }
 
 TEST(Durability, AFailedSyncFailsItsWriteAndEveryLaterOne) {
