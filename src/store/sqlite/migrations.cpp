@@ -89,9 +89,38 @@ CREATE INDEX grants_by_client ON grants (subject, client_id);
 CREATE INDEX grants_by_expiry ON grants (expires_at);
 )sql";
 
+// A family's current and previous token live on the family row, and a token row is written once:
+// a rotation updates one family row and inserts one token, where it used to update two token rows
+// and their (family_id, state) index entries, about half of the pages each refresh wrote. Token rows
+// stay until they expire, so that a superseded token is still recognised (reuse detection); a
+// family goes when its current token has expired.
+constexpr const char* k_rotation_on_family = R"sql(
+ALTER TABLE refresh_families ADD COLUMN current_hash BLOB;
+ALTER TABLE refresh_families ADD COLUMN previous_hash BLOB;
+UPDATE refresh_families SET
+  current_hash = (SELECT token_hash FROM refresh_tokens t
+                  WHERE t.family_id = refresh_families.family_id AND t.state = 'current'),
+  previous_hash = (SELECT token_hash FROM refresh_tokens t
+                   WHERE t.family_id = refresh_families.family_id AND t.state = 'previous');
+
+CREATE TABLE refresh_token_rows (
+  token_hash BLOB PRIMARY KEY,
+  family_id  TEXT NOT NULL,
+  scopes     TEXT NOT NULL,
+  issued_at  INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO refresh_token_rows (token_hash, family_id, scopes, issued_at, expires_at)
+  SELECT token_hash, family_id, scopes, issued_at, expires_at FROM refresh_tokens;
+DROP TABLE refresh_tokens;
+ALTER TABLE refresh_token_rows RENAME TO refresh_tokens;
+CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+)sql";
+
 constexpr std::array k_migrations{
     Migration{1, "initial schema", k_initial_schema},
     Migration{2, "grants", k_grants},
+    Migration{3, "refresh rotation on the family row", k_rotation_on_family},
 };
 
 std::string describe(const Migration& m) { return std::to_string(m.id) + " (\"" + m.name + "\")"; }

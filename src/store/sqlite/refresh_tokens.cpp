@@ -5,9 +5,10 @@ namespace mcpedge::store::sqlite {
 
 namespace {
 
+// A token's state is its place on its family row: the current token, the one before it, or older.
 constexpr const char* k_find =
     "SELECT t.token_hash, t.family_id, f.subject, f.client_id, f.org, t.scopes, t.issued_at, t.expires_at,"
-    " t.state, f.revoked"
+    " CASE t.token_hash WHEN f.current_hash THEN 0 WHEN f.previous_hash THEN 1 ELSE 2 END, f.revoked"
     " FROM refresh_tokens t JOIN refresh_families f ON f.family_id = t.family_id WHERE t.token_hash = ?1";
 
 std::optional<RefreshToken> find_token(Connection& db, const std::string& token_hash) {
@@ -24,12 +25,12 @@ std::optional<RefreshToken> find_token(Connection& db, const std::string& token_
   r.scopes = query.text(5);
   r.issued_at = query.int64(6);
   r.expires_at = query.int64(7);
-  const std::string state = query.text(8);
+  const std::int64_t place = query.int64(8);
   if (query.int64(9) != 0) {
     token.state = RefreshTokenState::revoked;
-  } else if (state == "current") {
+  } else if (place == 0) {
     token.state = RefreshTokenState::current;
-  } else if (state == "previous") {
+  } else if (place == 1) {
     token.state = RefreshTokenState::previous;
   } else {
     token.state = RefreshTokenState::superseded;
@@ -37,24 +38,27 @@ std::optional<RefreshToken> find_token(Connection& db, const std::string& token_
   return token;
 }
 
-void insert_current(Connection& db, const RefreshTokenRecord& r) {
+void insert_token(Connection& db, const RefreshTokenRecord& r) {
   auto insert = db.prepare(
-      "INSERT INTO refresh_tokens (token_hash, family_id, scopes, issued_at, expires_at, state)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, 'current')");
+      "INSERT INTO refresh_tokens (token_hash, family_id, scopes, issued_at, expires_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5)");
   insert.bind_all(Blob{r.token_hash}, r.family_id, r.scopes, r.issued_at, r.expires_at);
   insert.run();
 }
 
-// Moves every token of the family in state `from` to state `to`.
-void demote(Connection& db, const std::string& family_id, const char* from, const char* to) {
-  auto update = db.prepare("UPDATE refresh_tokens SET state = ?3 WHERE family_id = ?1 AND state = ?2");
-  update.bind_all(family_id, from, to);
+// The current token was used: it becomes the previous one (the one before it loses its grace).
+void advance(Connection& db, const std::string& family_id, const std::string& next_hash) {
+  auto update =
+      db.prepare("UPDATE refresh_families SET previous_hash = current_hash, current_hash = ?2 WHERE family_id = ?1");
+  update.bind_all(family_id, Blob{next_hash});
   update.run();
 }
 
-void mark_previous(Connection& db, const std::string& token_hash) {
-  auto update = db.prepare("UPDATE refresh_tokens SET state = 'previous' WHERE token_hash = ?1");
-  update.bind_all(Blob{token_hash});
+// The previous token was used again: its unused successor is replaced, the previous one keeps its
+// grace.
+void replace_current(Connection& db, const std::string& family_id, const std::string& next_hash) {
+  auto update = db.prepare("UPDATE refresh_families SET current_hash = ?2 WHERE family_id = ?1");
+  update.bind_all(family_id, Blob{next_hash});
   update.run();
 }
 
@@ -100,13 +104,12 @@ Refresh redeem(Connection& db, const RefreshRequest& request, UnixTime now) {
   }
   if (found->state == RefreshTokenState::current) {
     // The current token is used: the one before it has lost its grace.
-    demote(db, family_id, "previous", "superseded");
-    mark_previous(db, request.presented_hash);
+    advance(db, family_id, request.next_hash);
     refresh.outcome = RotationOutcome::rotated;
   } else {
     // The previous token again: its successor was never used (the client lost the answer), so the
     // successor is discarded and the previous token keeps its grace until the new one is used.
-    demote(db, family_id, "current", "superseded");
+    replace_current(db, family_id, request.next_hash);
     refresh.outcome = RotationOutcome::rotated_in_grace;
   }
   RefreshTokenRecord next = presented;
@@ -114,7 +117,7 @@ Refresh redeem(Connection& db, const RefreshRequest& request, UnixTime now) {
   if (request.scopes) next.scopes = *request.scopes;
   next.issued_at = now;
   next.expires_at = request.next_expires_at;
-  insert_current(db, next);
+  insert_token(db, next);
   refresh.issued = std::move(next);
   // The grant's upstream credential is keyed by its id, which is the family id.
   refresh.credential = find_upstream_credential(db, family_id);
@@ -126,11 +129,12 @@ Refresh redeem(Connection& db, const RefreshRequest& request, UnixTime now) {
 asio::awaitable<Result<Done>> SqliteStore::issue_refresh_token(RefreshTokenRecord record) {
   auto fn = [&record](Connection& db) {
     auto issue = [&] {
-      auto family =
-          db.prepare("INSERT INTO refresh_families (family_id, subject, client_id, org) VALUES (?1, ?2, ?3, ?4)");
-      family.bind_all(record.family_id, record.subject, record.client_id, record.org);
+      auto family = db.prepare(
+          "INSERT INTO refresh_families (family_id, subject, client_id, org, current_hash)"
+          " VALUES (?1, ?2, ?3, ?4, ?5)");
+      family.bind_all(record.family_id, record.subject, record.client_id, record.org, Blob{record.token_hash});
       family.run();
-      insert_current(db, record);
+      insert_token(db, record);
       return Done{};
     };
     return db.transaction(issue);

@@ -44,6 +44,51 @@ TEST_F(StoreTest, DatabaseFromANewerVersionIsRefused) {
   EXPECT_NE(message.find("999 (\"from the future\")"), std::string::npos) << message;
 }
 
+// Migration 3 moves a family's current and previous token onto the family row: a database written
+// before it keeps every token's state, and rotation goes on from there.
+TEST(Migrations, RefreshTokensKeepTheirStateAcrossTheFamilyRowMigration) {
+  TempDir dir;
+  const auto path = dir.path() / "store.db";
+  {
+    Connection db(path);
+    ASSERT_TRUE(migrate(db, schema_migrations().first(2)));
+    RawDb raw(path);
+    raw.exec(
+        "INSERT INTO refresh_families (family_id, subject, client_id, org, revoked) VALUES"
+        " ('f1', 'alice', 'client-1', NULL, 0), ('f2', 'bob', 'client-1', 'org-1', 0)");
+    raw.exec(
+        "INSERT INTO refresh_tokens (token_hash, family_id, scopes, issued_at, expires_at, state) VALUES"
+        " (x'01', 'f1', 'read', 100, 1100, 'superseded'), (x'02', 'f1', 'read', 200, 1200, 'previous'),"
+        " (x'03', 'f1', 'read', 300, 1300, 'current'), (x'04', 'f2', 'read write', 100, 1100, 'current')");
+  }
+  auto opened = SqliteStore::open(path);
+  ASSERT_TRUE(opened) << opened.error().message;
+  Store& store = **opened;
+  auto state = [&](char byte) {
+    auto found = ok(sync(store.find_refresh_token(std::string(1, byte))));
+    return found ? std::optional(found->state) : std::nullopt;
+  };
+  EXPECT_EQ(state('\x01'), RefreshTokenState::superseded);
+  EXPECT_EQ(state('\x02'), RefreshTokenState::previous);
+  EXPECT_EQ(state('\x03'), RefreshTokenState::current);
+  EXPECT_EQ(state('\x04'), RefreshTokenState::current);
+  auto moved = ok(sync(store.find_refresh_token(std::string(1, '\x04'))));
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->record.org, "org-1");
+  EXPECT_EQ(moved->record.scopes, "read write");
+  EXPECT_EQ(moved->record.expires_at, 1100);
+
+  RefreshRequest rotate{std::string(1, '\x03'), "client-1", std::nullopt, std::string(1, '\x05'), 1500};
+  auto rotated = ok(sync(store.redeem_refresh_token(rotate, 400)));
+  EXPECT_EQ(rotated.outcome, RotationOutcome::rotated);
+  EXPECT_EQ(state('\x02'), RefreshTokenState::superseded);
+  EXPECT_EQ(state('\x03'), RefreshTokenState::previous);
+  EXPECT_EQ(state('\x05'), RefreshTokenState::current);
+  RefreshRequest replay{std::string(1, '\x01'), "client-1", std::nullopt, std::string(1, '\x06'), 1500};
+  EXPECT_EQ(ok(sync(store.redeem_refresh_token(replay, 400))).outcome, RotationOutcome::reuse_detected);
+  EXPECT_EQ(state('\x05'), RefreshTokenState::revoked);
+}
+
 TEST(Migrations, EachIsAppliedOnceInOrder) {
   TempDir dir;
   Connection db(dir.path() / "m.db");
