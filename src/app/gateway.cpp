@@ -102,7 +102,8 @@ namespace {
 struct AuthParts {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<identity::UpstreamIdp> idp;
-  oauth::RevocationList revoked;
+  oauth::RevocationList revoked;          // grants
+  oauth::RevocationList revoked_clients;  // registered clients
   oauth::CimdCache cimd;
   std::unique_ptr<oauth::UpstreamGrants> grants;
   std::unique_ptr<oauth::AuthorizationServer> server;
@@ -112,7 +113,7 @@ struct AuthParts {
   std::optional<asio::steady_timer> housekeeping_timer;  // on worker 0's loop; cancelled by the drain
 };
 
-// Every few seconds: grants revoked by other replicas; every few minutes: expired rows.
+// Every few seconds: grants and clients revoked by other replicas; every few minutes: expired rows.
 asio::awaitable<void> housekeeping(AuthParts& auth) {
   asio::steady_timer& timer = *auth.housekeeping_timer;
   for (int tick = 0;; ++tick) {
@@ -144,8 +145,9 @@ std::unique_ptr<AuthParts> build_auth(const config::Config& config, std::shared_
   description.resource_name = config.server.title.empty() ? config.server.name : config.server.title;
   std::string product = description.resource_name;
   parts->grants = std::make_unique<oauth::UpstreamGrants>(keys, *parts->store, *parts->idp, config.auth.credential);
-  parts->server = std::make_unique<oauth::AuthorizationServer>(oauth::AuthorizationServerParts{
-      keys, config, description, *parts->store, *parts->idp, parts->revoked, parts->cimd, *parts->grants, product});
+  parts->server = std::make_unique<oauth::AuthorizationServer>(
+      oauth::AuthorizationServerParts{keys, config, description, *parts->store, *parts->idp, parts->revoked,
+                                      parts->revoked_clients, parts->cimd, *parts->grants, product});
   parts->tokens = std::make_unique<oauth::PersonalTokens>(*parts->store, *parts->grants);
   parts->bearer = std::make_unique<oauth::BearerAuthenticator>(keys, description, config.auth, parts->revoked,
                                                                *parts->store, *parts->tokens);

@@ -163,8 +163,8 @@ asio::awaitable<Expected<RegisteredClient, ClientError>> AuthorizationServer::re
   if (client_id.rfind("mcpc_", 0) == 0) {
     auto client = open_client(*p_.keys, client_id);
     if (!client) co_return Unexpected{client.error()};
-    auto revoked = co_await p_.store.is_revoked(store::RevocationKind::client, client_id);
-    if (revoked && *revoked) co_return Unexpected{ClientError{"invalid_client", "this client has been revoked"}};
+    if (p_.revoked_clients.contains(client_id))
+      co_return Unexpected{ClientError{"invalid_client", "this client has been revoked"}};
     co_return client;
   }
   if (is_cimd_client_id(client_id)) {

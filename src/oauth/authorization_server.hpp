@@ -38,7 +38,8 @@ struct AuthorizationServerParts {
   ServerDescription server;
   store::Store& store;
   identity::UpstreamIdp& idp;
-  RevocationList& revoked;
+  RevocationList& revoked;          // grants
+  RevocationList& revoked_clients;  // registered (mcpc_) clients
   CimdCache& cimd;
   UpstreamGrants& grants;
   std::string product;  // shown on the pages
@@ -81,7 +82,7 @@ class AuthorizationServer {
   // refused from the next request on (other replicas: within the revocation refresh period).
   boost::asio::awaitable<store::Result<std::int64_t>> revoke_client(std::string subject, std::string client_id);
 
-  // Loads grants revoked by other replicas into the revocation list.
+  // Loads the grants and clients revoked elsewhere (other replicas) into the revocation lists.
   boost::asio::awaitable<void> refresh_revocations();
 
  private:

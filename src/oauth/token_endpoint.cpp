@@ -276,8 +276,12 @@ asio::awaitable<void> AuthorizationServer::revoke_grant(std::string grant_id) {
 }
 
 asio::awaitable<void> AuthorizationServer::refresh_revocations() {
-  auto listed = co_await p_.store.list_revoked(store::RevocationKind::grant, unix_seconds(Clock::now()));
-  if (listed) p_.revoked.merge(*listed);
+  const auto now = unix_seconds(Clock::now());
+  auto grants = co_await p_.store.list_revoked(store::RevocationKind::grant, now);
+  if (grants) p_.revoked.merge(*grants);
+  auto clients = co_await p_.store.list_revoked(store::RevocationKind::client, now);
+  if (clients) p_.revoked_clients.merge(*clients);
+  if (!grants || !clients) spdlog::warn("{}", (grants ? clients.error() : grants.error()).message);
 }
 
 asio::awaitable<http::Reply> AuthorizationServer::revoke(http::Incoming& in) {

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DatabaseSync } from 'node:sqlite';
 import { startDemo, rpc, demoTable } from './lib/server.mjs';
 import { CookieJar, request, parseForms, submitForm, followAuthorization, pkcePair } from './lib/oauth_driver.mjs';
 
@@ -533,6 +534,37 @@ describe('/token refuses clients and grant types', () => {
   test('confidential client without its secret', async () => {
     const client = await confidentialClient('client_secret_basic');
     expectOAuthError(await token({ ...anyCode, client_id: client.client_id }), 401, 'invalid_client');
+  });
+
+  // Nothing in mcpedge's own API revokes a whole registered client yet; another replica, or an
+  // operator, writes it into the shared store's revocation list. Each replica reloads that list
+  // every 5 s and checks it in memory (no store read per /token or /authorize).
+  test('a registered client revoked in the store: invalid_client within one reload of the revocation list', async () => {
+    const { client, tokens } = await signIn();
+    let current = expectTokens(await refresh(client, tokens.refresh_token), 'refresh before the revocation').refresh_token;
+    const db = new DatabaseSync(path.join(demo.data, 'store.db'));
+    try {
+      db.exec('PRAGMA busy_timeout = 5000');
+      db.prepare('INSERT INTO revocations (kind, id, expires_at) VALUES (?, ?, ?)')
+        .run('client', client.client_id, Math.floor(Date.now() / 1000) + 3600);
+    } finally {
+      db.close();
+    }
+    const deadline = Date.now() + 8000;  // one 5 s period, with room for a slow machine
+    let reply;
+    for (;;) {
+      reply = await refresh(client, current);
+      if (reply.status !== 200 || Date.now() > deadline) break;
+      current = reply.json.refresh_token;  // not reloaded yet: the rotation went through
+      await sleep(200);
+    }
+    expectOAuthError(reply, 401, 'invalid_client');
+    assert.match(reply.json.error_description, /revoked/);
+    const { response, text } = await request(authorizeUrl(client), { jar: new CookieJar() });
+    expectErrorPage(response, text, 400, 'invalid_client');
+    // Another client of the same user is not affected.
+    const other = await signIn();
+    expectTokens(await refresh(other.client, other.tokens.refresh_token), 'another client still refreshes');
   });
 
   test('unsupported grant_type (password)', async () => {
