@@ -92,7 +92,6 @@ class Store {
   // --- Revocations of sealed items (clients, sessions, grants) ----------------------------------
   // Keeps the entry until expires_at (the revoked item's own expiry); revoking again extends it.
   virtual asio::awaitable<Result<Done>> revoke(RevocationKind kind, std::string id, UnixTime expires_at) = 0;
-  virtual asio::awaitable<Result<bool>> is_revoked(RevocationKind kind, std::string id) = 0;
   // The ids of one kind still revoked at `now`: replicas load them to refuse sealed items without a
   // store round trip per request.
   virtual asio::awaitable<Result<std::vector<std::string>>> list_revoked(RevocationKind kind, UnixTime now) = 0;

@@ -31,15 +31,6 @@ asio::awaitable<Result<Done>> SqliteStore::revoke(RevocationKind kind, std::stri
   co_return co_await run("revoke", fn);
 }
 
-asio::awaitable<Result<bool>> SqliteStore::is_revoked(RevocationKind kind, std::string id) {
-  auto fn = [&](Connection& db) {
-    auto query = db.prepare("SELECT 1 FROM revocations WHERE kind = ?1 AND id = ?2");
-    query.bind_all(kind_name(kind), id);
-    return query.step();
-  };
-  co_return co_await read("check revocation", fn);
-}
-
 asio::awaitable<Result<std::vector<std::string>>> SqliteStore::list_revoked(RevocationKind kind, UnixTime now) {
   auto fn = [&](Connection& db) {
     auto query = db.prepare("SELECT id FROM revocations WHERE kind = ?1 AND expires_at > ?2 ORDER BY id");
