@@ -84,7 +84,6 @@ class SqliteStore final : public Store {
   asio::awaitable<Result<bool>> remove_upstream_credential(std::string key) override;
 
   asio::awaitable<Result<Done>> revoke(RevocationKind kind, std::string id, UnixTime expires_at) override;
-  asio::awaitable<Result<bool>> is_revoked(RevocationKind kind, std::string id) override;
   asio::awaitable<Result<std::vector<std::string>>> list_revoked(RevocationKind kind, UnixTime now) override;
 
   asio::awaitable<Result<Done>> create_personal_token(PersonalAccessToken token) override;
@@ -101,7 +100,8 @@ class SqliteStore final : public Store {
   SqliteStore() = default;
 
   // An operation that ran on the store's thread, waiting for its batch: resumed on its own executor
-  // (never on a store thread) with the failure of the batch if any.
+  // (never on a store thread) with the failure of the batch if any. The executor is kept beside the
+  // handler because the type-erased handler's own executor cannot be posted to in Boost 1.81.
   struct Waiter {
     asio::any_io_executor home;
     asio::any_completion_handler<void(std::optional<StoreError>)> resume;
@@ -227,7 +227,7 @@ class SqliteStore final : public Store {
   std::uint64_t synced_ = 0;           // every batch up to this one is durable
   std::uint64_t syncing_through_ = 0;  // the most a running (or finished) sync covers
   int running_syncs_ = 0;
-  std::vector<Pending> pending_;  // waiting for a sync; at most one entry per batch
+  std::vector<Pending> pending_;  // waiting for a sync: one entry per finished batch
   std::optional<StoreError> sync_failure_;
   // Declared last: joined before the connections close.
   asio::thread_pool pool_{1};
