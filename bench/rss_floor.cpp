@@ -1,9 +1,9 @@
 // The idle-RSS floor for bench/run.sh: a process that only loads the libraries mcpedge links, linked
-// the same way (libcurl with its dependencies and OpenSSL shared; SQLite and the C++ runtime static,
-// as in a release build), and initializes the C ones as mcpedge does at start-up, then waits. Its
-// VmRSS is what any program built on these Debian libraries pays before it does anything; the harness
-// prints it beside mcpedge's idle RSS. Prints "ready" once initialized; exits on SIGTERM.
-#include <curl/curl.h>
+// the same way (OpenSSL shared; SQLite and the C++ runtime static, as in a release build; libcurl not
+// at all, because mcpedge loads it on its first outbound request), and initializes the C ones as
+// mcpedge does at start-up, then waits. Its VmRSS is what any program built on these Debian libraries
+// pays before it does anything; the harness prints it beside mcpedge's idle RSS. Prints "ready" once
+// initialized; exits on SIGTERM.
 #include <openssl/crypto.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -11,7 +11,6 @@
 #include <cstdio>
 
 int main() {
-  curl_global_init(CURL_GLOBAL_DEFAULT);
   OPENSSL_init_crypto(0, nullptr);
   sqlite3_initialize();
   std::printf("ready\n");

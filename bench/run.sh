@@ -23,9 +23,10 @@ fi
 mkdir -p "$here/.out"
 # The cold-start probe, the open-loop load generator (bench/paced.cpp) and the idle-RSS floor
 # (bench/rss_floor.cpp: the libraries mcpedge links, loaded and initialized), rebuilt when edited.
-# Linked as the release build links them (MCPEDGE_STATIC_LIBS): libcurl and OpenSSL shared, SQLite and
-# the C++ runtime static; the other C++ libraries are static too and cost nothing until used.
-floor_libs=(-Wl,--no-as-needed -lcurl -lssl -lcrypto -Wl,-Bstatic -lsqlite3 -Wl,-Bdynamic -ldl -lm -lpthread
+# Linked as the release build links them (MCPEDGE_STATIC_LIBS): OpenSSL shared, SQLite and the C++
+# runtime static; the other C++ libraries are static too and cost nothing until used. libcurl is not
+# linked: mcpedge loads it on its first outbound request (src/http/libcurl.hpp).
+floor_libs=(-Wl,--no-as-needed -lcrypto -Wl,-Bstatic -lsqlite3 -Wl,-Bdynamic -ldl -lm -lpthread
   -static-libstdc++ -static-libgcc)
 for probe in coldstart paced rss_floor; do
   if [ ! -x "$here/.out/$probe" ] || [ "$here/$probe.cpp" -nt "$here/.out/$probe" ]; then

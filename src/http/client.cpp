@@ -2,6 +2,7 @@
 // and when to wake it; Asio waits on those sockets and timers and hands readiness back to curl.
 #include "http/client.hpp"
 #include "base/ascii.hpp"
+#include "http/libcurl.hpp"
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
@@ -13,7 +14,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <mutex>
 #include <unordered_map>
 
 #include <sys/socket.h>
@@ -80,8 +80,6 @@ OutboundErrorKind classify(CURLcode code) {
   }
 }
 
-std::once_flag g_curl_init;  // curl_global_init must run once, before any other curl call
-
 }  // namespace
 
 struct HttpClient::Impl {
@@ -115,20 +113,19 @@ struct HttpClient::Impl {
     CURLcode result = CURLE_OK;
   };
 
-  explicit Impl(asio::io_context& l) : loop(l), timer(l) {
-    std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    multi = curl_multi_init();
-    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
-    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
-    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
-    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
-    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
-    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 256L);
+  Impl(asio::io_context& l, const Libcurl& api) : curl(api), loop(l), timer(l) {
+    multi = curl.multi_init();
+    curl.multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+    curl.multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+    curl.multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+    curl.multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+    curl.multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
+    curl.multi_setopt(multi, CURLMOPT_MAXCONNECTS, 256L);
   }
 
   ~Impl() {
     for (auto& [easy, transfer] : transfers) {
-      curl_multi_remove_handle(multi, easy);
+      curl.multi_remove_handle(multi, easy);
       release(*transfer);
     }
     transfers.clear();
@@ -137,8 +134,8 @@ struct HttpClient::Impl {
       socket->descriptor.release();
     }
     sockets.clear();
-    curl_multi_cleanup(multi);
-    for (CURL* easy : idle_easy) curl_easy_cleanup(easy);
+    curl.multi_cleanup(multi);
+    for (CURL* easy : idle_easy) curl.easy_cleanup(easy);
   }
 
   // curl: "watch this socket for `what`" (or stop watching it).
@@ -256,20 +253,20 @@ struct HttpClient::Impl {
 
   void action(curl_socket_t fd, int flags) {
     int running = 0;
-    curl_multi_socket_action(multi, fd, flags, &running);
+    curl.multi_socket_action(multi, fd, flags, &running);
     collect_finished();
   }
 
   void collect_finished() {
     int pending = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &pending)) {
+    while (CURLMsg* msg = curl.multi_info_read(multi, &pending)) {
       if (msg->msg != CURLMSG_DONE) continue;
       CURL* easy = msg->easy_handle;
       auto it = transfers.find(easy);
       if (it == transfers.end()) continue;
       auto transfer = it->second;
       transfer->result = msg->data.result;
-      curl_multi_remove_handle(multi, easy);
+      curl.multi_remove_handle(multi, easy);
       transfers.erase(it);
       finish(*transfer);
     }
@@ -277,25 +274,25 @@ struct HttpClient::Impl {
 
   void finish(Transfer& transfer) {
     char* url = nullptr;
-    curl_easy_getinfo(transfer.easy, CURLINFO_EFFECTIVE_URL, &url);
+    curl.easy_getinfo(transfer.easy, CURLINFO_EFFECTIVE_URL, &url);
     if (url) transfer.response.effective_url = url;
-    curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &transfer.response.status);
+    curl.easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &transfer.response.status);
     release(transfer);
     transfer.finished = true;
     transfer.done.cancel();
   }
 
   void release(Transfer& transfer) {
-    if (transfer.headers) curl_slist_free_all(transfer.headers);
+    if (transfer.headers) curl.slist_free_all(transfer.headers);
     transfer.headers = nullptr;
-    if (transfer.resolve) curl_slist_free_all(transfer.resolve);
+    if (transfer.resolve) curl.slist_free_all(transfer.resolve);
     transfer.resolve = nullptr;
     if (transfer.easy) {
-      curl_easy_reset(transfer.easy);
+      curl.easy_reset(transfer.easy);
       if (idle_easy.size() < 64) {
         idle_easy.push_back(transfer.easy);
       } else {
-        curl_easy_cleanup(transfer.easy);
+        curl.easy_cleanup(transfer.easy);
       }
     }
     transfer.easy = nullptr;
@@ -333,6 +330,7 @@ struct HttpClient::Impl {
     return n;
   }
 
+  const Libcurl& curl;
   asio::io_context& loop;
   CURLM* multi = nullptr;
   asio::steady_timer timer;
@@ -342,13 +340,15 @@ struct HttpClient::Impl {
   std::vector<CURL*> idle_easy;
 };
 
-HttpClient::HttpClient(asio::io_context& loop) : impl_(std::make_unique<Impl>(loop)) {}
+HttpClient::HttpClient(asio::io_context& loop) : loop_(loop) {}
 HttpClient::~HttpClient() = default;
 
 void HttpClient::cancel_all() {
+  if (!impl_) return;  // nothing was ever fetched
+  const Libcurl& curl = impl_->curl;
   auto transfers = impl_->transfers;
   for (auto& [easy, transfer] : transfers) {
-    curl_multi_remove_handle(impl_->multi, easy);
+    curl.multi_remove_handle(impl_->multi, easy);
     impl_->transfers.erase(easy);
     transfer->cancelled = true;
     transfer->result = CURLE_ABORTED_BY_CALLBACK;
@@ -357,60 +357,66 @@ void HttpClient::cancel_all() {
 }
 
 asio::awaitable<Expected<OutboundResponse, OutboundError>> HttpClient::fetch(OutboundRequest request) {
+  if (!impl_) {
+    const auto& loaded = libcurl();
+    if (!loaded) co_return Unexpected{OutboundError{OutboundErrorKind::other, loaded.error()}};
+    impl_ = std::make_unique<Impl>(loop_, *loaded);
+  }
+  const Libcurl& curl = impl_->curl;
   auto transfer = std::make_shared<Impl::Transfer>(impl_->loop);
   if (!impl_->idle_easy.empty()) {
     transfer->easy = impl_->idle_easy.back();
     impl_->idle_easy.pop_back();
   } else {
-    transfer->easy = curl_easy_init();
+    transfer->easy = curl.easy_init();
   }
   CURL* easy = transfer->easy;
   transfer->limit = request.max_response_bytes;
 
-  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error);
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Impl::on_body);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Impl::on_header);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
-  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // whatever curl can decode
-  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open);
-  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, impl_.get());
-  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::on_close);
-  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, impl_.get());
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, request.https_only ? "https" : "http,https");
+  curl.easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+  curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error);
+  curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+  curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Impl::on_body);
+  curl.easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
+  curl.easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Impl::on_header);
+  curl.easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
+  curl.easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // whatever curl can decode
+  curl.easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl.easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open);
+  curl.easy_setopt(easy, CURLOPT_OPENSOCKETDATA, impl_.get());
+  curl.easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::on_close);
+  curl.easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, impl_.get());
+  curl.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, request.https_only ? "https" : "http,https");
   if (!request.resolve_pin.empty()) {
-    transfer->resolve = curl_slist_append(transfer->resolve, request.resolve_pin.c_str());
-    curl_easy_setopt(easy, CURLOPT_RESOLVE, transfer->resolve);
+    transfer->resolve = curl.slist_append(transfer->resolve, request.resolve_pin.c_str());
+    curl.easy_setopt(easy, CURLOPT_RESOLVE, transfer->resolve);
   }
   if (request.method == "HEAD") {
-    curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    curl.easy_setopt(easy, CURLOPT_NOBODY, 1L);
   } else if (request.method != "GET") {
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
-    if (request.method != "POST") curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl.easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
+    if (request.method != "POST") curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
-  transfer->headers = curl_slist_append(transfer->headers, "Expect:");  // no 100-continue round trip
+  transfer->headers = curl.slist_append(transfer->headers, "Expect:");  // no 100-continue round trip
   for (const auto& [name, value] : request.headers) {
     std::string line = name + ": " + value;
-    transfer->headers = curl_slist_append(transfer->headers, line.c_str());
+    transfer->headers = curl.slist_append(transfer->headers, line.c_str());
   }
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
+  curl.easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
 
   impl_->transfers.emplace(easy, transfer);
-  CURLMcode added = curl_multi_add_handle(impl_->multi, easy);
+  CURLMcode added = curl.multi_add_handle(impl_->multi, easy);
   if (added != CURLM_OK) {
     impl_->transfers.erase(easy);
     impl_->release(*transfer);
-    co_return Unexpected{OutboundError{OutboundErrorKind::other, curl_multi_strerror(added)}};
+    co_return Unexpected{OutboundError{OutboundErrorKind::other, curl.multi_strerror(added)}};
   }
   while (!transfer->finished) {
     transfer->done.expires_at(asio::steady_timer::time_point::max());
@@ -420,7 +426,7 @@ asio::awaitable<Expected<OutboundResponse, OutboundError>> HttpClient::fetch(Out
   CURLcode result = transfer->result;
   if (result == CURLE_WRITE_ERROR && transfer->response.truncated) result = CURLE_OK;
   if (result != CURLE_OK) {
-    std::string message = transfer->error[0] ? transfer->error : curl_easy_strerror(result);
+    std::string message = transfer->error[0] ? transfer->error : curl.easy_strerror(result);
     if (transfer->cancelled) message = "the server is shutting down";
     co_return Unexpected{OutboundError{classify(result), std::move(message)}};
   }

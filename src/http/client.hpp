@@ -1,4 +1,5 @@
 // Outbound HTTP to the upstream API: libcurl's multi-socket interface driven by one worker's loop.
+// libcurl is loaded on the first request (http/libcurl.hpp), not at process start.
 #pragma once
 
 #include "base/expected.hpp"
@@ -62,6 +63,7 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Must be awaited on the loop this client was made for. Connections are reused between calls.
+  // The first call loads libcurl (http/libcurl.hpp); if that fails, every call fails with `other`.
   boost::asio::awaitable<Expected<OutboundResponse, OutboundError>> fetch(OutboundRequest request);
 
   // Fails every call in flight with `cancelled` (used at shutdown).
@@ -69,7 +71,8 @@ class HttpClient {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  boost::asio::io_context& loop_;
+  std::unique_ptr<Impl> impl_;  // made by the first fetch
 };
 
 }  // namespace mcpedge::http
