@@ -1,5 +1,7 @@
-// One nginx for two roles: the ceiling (POST /mcp answered with a fixed body: the exact bytes of
-// mcpedge's tools/list reply) and the REST upstream of the tools/call workload (GET /item).
+// One nginx for three roles: the ceiling (POST /mcp answered with a fixed body: the exact bytes of
+// mcpedge's tools/list reply), the REST upstream of the tools/call workload (GET /item), and a
+// reverse proxy in front of that upstream (GET /item on a third port, passed on over kept-alive
+// connections): what the cheapest possible gateway costs on the machine.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +34,7 @@ export async function startNginx({ workers, ceilingBody }) {
   writeFileSync(path.join(dir, 'list.json'), ceilingBody);
   const ceilingPort = await freePort();
   const upstreamPort = await freePort();
+  const proxyPort = await freePort();
   // POST to a static file is 405 in nginx; error_page turns that into an internal GET of the file,
   // answered 200 with the file's bytes.
   const conf = `
@@ -75,6 +78,20 @@ http {
       return 200 '${k_item_body}';
     }
   }
+  upstream item_upstream {
+    server 127.0.0.1:${upstreamPort};
+    keepalive 256;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:${proxyPort} reuseport;
+    location = /item {
+      proxy_pass http://item_upstream;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
 }
 `;
   writeFileSync(path.join(dir, 'nginx.conf'), conf);
@@ -86,6 +103,7 @@ http {
   for (;;) {
     const ready = await Promise.all([
       fetch(`http://127.0.0.1:${upstreamPort}/item`).then((r) => r.ok, () => false),
+      fetch(`http://127.0.0.1:${proxyPort}/item`).then((r) => r.ok, () => false),
       fetch(`http://127.0.0.1:${ceilingPort}/mcp`, { method: 'POST', body: '{}' }).then((r) => r.ok, () => false),
     ]);
     if (ready.every(Boolean)) break;
@@ -99,6 +117,7 @@ http {
   return {
     ceilingUrl: `http://127.0.0.1:${ceilingPort}/mcp`,
     upstreamOrigin: `http://127.0.0.1:${upstreamPort}`,
+    proxyOrigin: `http://127.0.0.1:${proxyPort}`,
     pid: proc.pid,
     // nginx opens the file on every request, so the ceiling can be set once mcpedge has answered.
     setCeilingBody(bytes) {
