@@ -1,6 +1,8 @@
 // SQLite plumbing for the store and the sample API: a durable connection, statements, transactions.
 #include "store/sqlite/connection.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -173,6 +175,30 @@ bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 
 
 void Connection::rollback_savepoint() noexcept {
   if (in_transaction()) sqlite3_exec(db_, "ROLLBACK TO nested; RELEASE nested", nullptr, nullptr, nullptr);
+}
+
+void Connection::on_wal_commit(std::function<void(int)> hook) {
+  wal_hook_ = std::move(hook);
+  sqlite3_wal_hook(db_, wal_hook_ ? &Connection::call_wal_hook : nullptr, this);
+}
+
+int Connection::call_wal_hook(void* self, sqlite3*, const char*, int wal_frames) noexcept {
+  // The COMMIT has happened whatever this returns; an error here would only make it look failed.
+  try {
+    static_cast<Connection*>(self)->wal_hook_(wal_frames);
+  } catch (const std::exception& e) {
+    spdlog::error("store: after a commit: {}", e.what());
+  }
+  return SQLITE_OK;
+}
+
+Connection::Checkpoint Connection::checkpoint() {
+  int wal_frames = 0;
+  int copied = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
+  if (rc == SQLITE_BUSY) return Checkpoint{false, wal_frames, copied};
+  if (rc != SQLITE_OK) fail(db_, rc, "checkpoint");
+  return Checkpoint{true, wal_frames, copied};
 }
 
 void Connection::rollback() noexcept {

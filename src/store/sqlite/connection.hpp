@@ -126,8 +126,24 @@ class Connection {
   // Ends an open transaction without its changes (nothing when none is open).
   void rollback() noexcept;
 
+  // Calls `hook` on this connection's thread after each COMMIT that wrote to the WAL, with the
+  // number of frames the WAL now holds. It takes the place of SQLite's auto-checkpoint (the two
+  // share one slot); what it throws is logged, never passed into SQLite.
+  void on_wal_commit(std::function<void(int wal_frames)> hook);
+
+  // A checkpoint that waits for nobody (SQLITE_CHECKPOINT_PASSIVE): copies the WAL's frames that no
+  // reader still needs back into the database file, syncing both. `ran` is false when another
+  // connection's checkpoint was running (SQLITE_BUSY); other failures throw.
+  struct Checkpoint {
+    bool ran = false;
+    int wal_frames = 0;  // frames in the WAL
+    int copied = 0;      // of them, in the database file now
+  };
+  Checkpoint checkpoint();
+
  private:
   void rollback_savepoint() noexcept;
+  static int call_wal_hook(void* self, sqlite3*, const char*, int wal_frames) noexcept;
 
   // Looked up by the caller's string_view: no std::string is built for a statement already cached.
   struct TextHash {
@@ -136,6 +152,7 @@ class Connection {
   };
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> cache_;
+  std::function<void(int)> wal_hook_;
 };
 
 }  // namespace mcpedge::store::sqlite

@@ -3,6 +3,7 @@
 
 #include "store/sqlite/migrations.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/append.hpp>
 
 #include <fcntl.h>
@@ -162,15 +163,61 @@ void SqliteStore::resume(Waiters& waiters, const std::optional<StoreError>& fail
   waiters.clear();
 }
 
+void SqliteStore::after_commit(int wal_frames) {
+  if (wal_frames < last_wal_frames_) next_checkpoint_at_ = checkpoints_.frames;  // the WAL started over
+  last_wal_frames_ = wal_frames;
+  if (wal_frames < checkpoints_.frames) return;
+  if (wal_frames < checkpoints_.writer_frames) {
+    // One pass per `frames` new frames (a page written many times in between is copied once, and
+    // each pass costs two syncs), then passes back to back over the last `frames` before
+    // writer_frames, so that the writer finds little left to copy.
+    const bool closing_in = wal_frames >= checkpoints_.writer_frames - checkpoints_.frames;
+    if ((wal_frames < next_checkpoint_at_ && !closing_in) || checkpointing_.exchange(true)) return;
+    next_checkpoint_at_ = wal_frames + checkpoints_.frames;
+    asio::post(checkpoint_pool_, [this] { checkpoint_off_writer(); });
+    return;
+  }
+  // The checkpoint thread cannot reach the end of a WAL that grows while it copies: copy the rest
+  // here, where nothing appends meanwhile, and the next BEGIN starts the WAL over. A checkpoint still
+  // running there makes this one a no-op; the next COMMIT tries again, and the thread starts no new
+  // one while the WAL is this long.
+  try {
+    if (const auto done = db_->checkpoint(); done.ran && done.copied > 0)
+      checkpoints_by_writer_.fetch_add(1, std::memory_order_relaxed);
+  } catch (const SqliteFailure& e) {
+    spdlog::warn("store: checkpoint of {} after a commit failed: {}", file_.string(), e.what());
+  }
+}
+
+void SqliteStore::checkpoint_off_writer() {
+  try {
+    if (!checkpointer_) checkpointer_ = std::make_unique<Connection>(file_);
+    if (const auto done = checkpointer_->checkpoint(); done.ran && done.copied > 0)
+      checkpoints_off_writer_.fetch_add(1, std::memory_order_relaxed);
+  } catch (const SqliteFailure& e) {
+    // Nothing is lost: the frames stay in the WAL, and the writer copies them past writer_frames.
+    spdlog::warn("store: checkpoint of {} failed: {}", file_.string(), e.what());
+  }
+  checkpointing_.store(false);
+}
+
+SqliteStore::CheckpointCounts SqliteStore::checkpoint_counts() const {
+  return CheckpointCounts{checkpoints_off_writer_.load(std::memory_order_relaxed),
+                          checkpoints_by_writer_.load(std::memory_order_relaxed)};
+}
+
 std::optional<StoreError> SqliteStore::broken() const {
   std::lock_guard lock(sync_mutex_);
   return sync_failure_;
 }
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file, SyncFile sync_wal) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file, SyncFile sync_wal,
+                                                       CheckpointPolicy checkpoints) {
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   store->file_ = file;
   store->sync_wal_ = std::move(sync_wal);
+  store->checkpoints_ = checkpoints;
+  store->next_checkpoint_at_ = checkpoints.frames;
   // The connection is opened, migrated and used on the pool thread only.
   std::promise<Result<Done>> opened;
   auto ready = opened.get_future();
@@ -195,6 +242,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
         if (self->wal_fd_ < 0)
           throw SqliteFailure(SQLITE_CANTOPEN, "cannot open " + wal + " to sync it: " + std::strerror(errno));
         self->db_->exec("PRAGMA synchronous=NORMAL");
+        self->db_->on_wal_commit([self](int wal_frames) { self->after_commit(wal_frames); });
       } catch (const SqliteFailure& e) {
         migrated = Unexpected{StoreError{classify(e.code()), e.what()}};
       }
@@ -212,9 +260,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
 }
 
 SqliteStore::~SqliteStore() {
-  // Let queued operations finish (a write goes on to the sync thread); afterwards no other thread
-  // touches the connections.
+  // Let queued operations finish (a write goes on to the sync thread and may start a checkpoint);
+  // afterwards no other thread touches the connections.
   pool_.join();
+  checkpoint_pool_.join();
   sync_pool_.join();
   reader_pool_.join();
   if (wal_fd_ >= 0) ::close(wal_fd_);

@@ -1,5 +1,6 @@
 // The Store on one SQLite file (WAL): a writing connection and a reading one, each on its own
-// thread, and two threads that make committed writes durable; awaited from any loop.
+// thread, two threads that make committed writes durable and one that checkpoints (with a
+// connection of its own); awaited from any loop.
 #pragma once
 
 #include "store/sqlite/connection.hpp"
@@ -49,12 +50,26 @@ struct ResultOf<Result<T>> {
 using SyncFile = std::function<int(int fd)>;
 int fdatasync_file(int fd);
 
+// When the WAL's pages are copied back into the database file (a checkpoint). Left to SQLite, the
+// COMMIT that takes the WAL past 1,000 frames does it, syncing the WAL and the database file on the
+// way, and every write queued behind that COMMIT waits: the /token p99 of bench/RESULTS.md. The
+// store's checkpoint thread does it instead, on a connection of its own. Under writes that never
+// pause it cannot reach the WAL's end (the writer appends while it copies), and SQLite starts the
+// WAL over only once all of it is in the database file; so from `writer_frames` on, the writer
+// copies the rest itself after its COMMIT, as SQLite would have, and the WAL stays bounded.
+// A frame is a page (4 KiB) and its header: the WAL takes up to about 32 MiB (SQLite's own: 4 MiB).
+struct CheckpointPolicy {
+  int frames = 1000;         // the checkpoint thread starts from this many frames in the WAL
+  int writer_frames = 8000;  // the writer checkpoints from this many
+};
+
 class SqliteStore final : public Store {
  public:
   // Opens (creating) the file and applies the migrations, on the store's own thread; blocks the
   // caller, so call it at start-up. The directory must exist.
   static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& file,
-                                                   SyncFile sync_wal = fdatasync_file);
+                                                   SyncFile sync_wal = fdatasync_file,
+                                                   CheckpointPolicy checkpoints = {});
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
@@ -95,6 +110,13 @@ class SqliteStore final : public Store {
 
   asio::awaitable<Result<Pruned>> prune_expired(UnixTime now) override;
   std::optional<StoreError> broken() const override;
+
+  // Checkpoints that copied frames, by the thread that ran them (for tests and benchmarks).
+  struct CheckpointCounts {
+    std::uint64_t off_writer = 0;
+    std::uint64_t by_writer = 0;
+  };
+  CheckpointCounts checkpoint_counts() const;
 
  private:
   SqliteStore() = default;
@@ -155,6 +177,12 @@ class SqliteStore final : public Store {
   void sync_wal();
   static void resume(Waiters& waiters, const std::optional<StoreError>& failure);
 
+  // The writer's WAL hook, after each COMMIT (store thread): starts a checkpoint on the checkpoint
+  // thread, or runs one itself past CheckpointPolicy::writer_frames.
+  void after_commit(int wal_frames);
+  // The checkpoint thread's job; opens its connection the first time.
+  void checkpoint_off_writer();
+
   // Runs a read-only fn on the reader connection, on its own thread, and resumes the caller with its
   // value at once. That connection sees committed transactions only (WAL snapshot), never the
   // writer's open batch; it may see a batch whose sync is still running, i.e. what a power cut in
@@ -212,10 +240,17 @@ class SqliteStore final : public Store {
 
   std::filesystem::path file_;
   std::unique_ptr<Connection> db_;
-  std::unique_ptr<Connection> reader_;  // reader thread only; query_only
-  std::shared_ptr<Batch> batch_;        // store thread only
-  std::uint64_t next_seq_ = 1;          // store thread only
-  std::uint64_t last_written_ = 0;      // store thread only: the last batch that changed something
+  std::unique_ptr<Connection> reader_;        // reader thread only; query_only
+  std::unique_ptr<Connection> checkpointer_;  // checkpoint thread only; opened by its first checkpoint
+  CheckpointPolicy checkpoints_;
+  std::atomic<bool> checkpointing_{false};  // a checkpoint is queued or running on the checkpoint thread
+  int last_wal_frames_ = 0;                 // store thread only: the WAL's length after the last COMMIT
+  int next_checkpoint_at_ = 0;              // store thread only: when the checkpoint thread starts again
+  std::atomic<std::uint64_t> checkpoints_off_writer_{0};
+  std::atomic<std::uint64_t> checkpoints_by_writer_{0};
+  std::shared_ptr<Batch> batch_;    // store thread only
+  std::uint64_t next_seq_ = 1;      // store thread only
+  std::uint64_t last_written_ = 0;  // store thread only: the last batch that changed something
   // The last batch whose COMMIT returned: written by the store thread after the COMMIT's frames are
   // in the WAL, read by the sync thread before it syncs.
   std::atomic<std::uint64_t> committed_{0};
@@ -233,6 +268,7 @@ class SqliteStore final : public Store {
   asio::thread_pool pool_{1};
   asio::thread_pool reader_pool_{1};
   asio::thread_pool sync_pool_{k_sync_threads};
+  asio::thread_pool checkpoint_pool_{1};
 };
 
 }  // namespace mcpedge::store::sqlite
