@@ -110,10 +110,13 @@ std::string hex_encode(std::string_view bytes) {
 }
 
 std::string sha256(std::string_view data) {
+  // Fetched once per process: EVP_sha256() would be looked up again on every digest (see aes_256_gcm
+  // in sealed_box.cpp). Kept until exit.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   std::string out(32, '\0');
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, EVP_sha256(), nullptr) !=
-          1 ||
+  if (md == nullptr ||
+      EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, md, nullptr) != 1 ||
       len != out.size()) {
     // Only fails when OpenSSL itself is broken (no SHA-256 provider, out of memory).
     throw std::runtime_error("SHA-256 failed in OpenSSL");

@@ -33,6 +33,15 @@ CipherCtx new_ctx() {
   return ctx;
 }
 
+// AES-256-GCM, fetched once per process. Given EVP_aes_256_gcm() instead, OpenSSL 3 looks the
+// implementation up again on every init (an implicit fetch: a lock and a property query), 1.7% of
+// mcpedge's CPU in the /token profile. Kept until exit.
+const EVP_CIPHER* aes_256_gcm() {
+  static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  if (cipher == nullptr) throw std::runtime_error("OpenSSL has no AES-256-GCM implementation");
+  return cipher;
+}
+
 const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 unsigned char* bytes(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
 
@@ -90,7 +99,7 @@ std::string seal(const KeyRing& keys, Purpose purpose, std::string_view payload,
 
   const CipherCtx ctx = new_ctx();
   int len = 0;
-  check(EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), bytes(nonce)), "init");
+  check(EVP_EncryptInit_ex(ctx.get(), aes_256_gcm(), nullptr, key.data(), bytes(nonce)), "init");
   check(EVP_EncryptUpdate(ctx.get(), nullptr, &len, bytes(aad), static_cast<int>(aad.size())), "AAD");
   check(EVP_EncryptUpdate(ctx.get(), bytes(out) + ciphertext_at, &len, bytes(plaintext),
                           static_cast<int>(plaintext.size())),
@@ -123,7 +132,7 @@ Expected<std::string, OpenError> open(const KeyRing& keys, Purpose purpose, std:
   std::string plaintext(ciphertext.size(), '\0');
   const CipherCtx ctx = new_ctx();
   int len = 0;
-  check(EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key->data(), bytes(nonce)), "init");
+  check(EVP_DecryptInit_ex(ctx.get(), aes_256_gcm(), nullptr, key->data(), bytes(nonce)), "init");
   check(EVP_DecryptUpdate(ctx.get(), nullptr, &len, bytes(aad), static_cast<int>(aad.size())), "AAD");
   check(EVP_DecryptUpdate(ctx.get(), bytes(plaintext), &len, bytes(ciphertext), static_cast<int>(ciphertext.size())),
         "decrypt");
