@@ -194,8 +194,9 @@ void SqliteStore::checkpoint_off_writer() {
     if (!checkpointer_) checkpointer_ = std::make_unique<Connection>(file_);
     if (const auto done = checkpointer_->checkpoint(); done.ran && done.copied > 0)
       checkpoints_off_writer_.fetch_add(1, std::memory_order_relaxed);
-  } catch (const SqliteFailure& e) {
+  } catch (const std::exception& e) {
     // Nothing is lost: the frames stay in the WAL, and the writer copies them past writer_frames.
+    // Nothing may escape either: it would end the pool's thread, and the process with it.
     spdlog::warn("store: checkpoint of {} failed: {}", file_.string(), e.what());
   }
   checkpointing_.store(false);
