@@ -4,7 +4,14 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <set>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -13,6 +20,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using sqlite::CheckpointPolicy;
+using sqlite::fdatasync_file;
 
 // The syncs of the store's own sync threads are skipped: these tests are about checkpoints, which
 // SQLite syncs itself.
@@ -104,6 +112,93 @@ TEST(Checkpoints, TheWalStaysBoundedUnderWritesThatNeverPause) {
   }
   RawDb raw(file);
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM consents"), std::to_string(k_writers * k_each));
+}
+
+// The child of KilledWhileCheckpointing: 8 writers save consents as fast as their writes return
+// and report each acknowledged one on `report` ("writer n" lines, each one write(2), so atomic);
+// after `kill_after` acknowledgements it reports its checkpoint counts and kills itself, with
+// writes, syncs and checkpoints in flight.
+constexpr int k_child_failed = 2;
+
+asio::awaitable<void> write_and_report(SqliteStore& store, int writer, int report, std::atomic<int>& acknowledged,
+                                       int kill_after) {
+  for (int n = 0;; ++n) {
+    if (!co_await store.save_consent(big_consent(writer, n))) ::_exit(k_child_failed);
+    char line[32];
+    const int length = std::snprintf(line, sizeof line, "%d %d\n", writer, n);
+    if (::write(report, line, static_cast<std::size_t>(length)) != length) ::_exit(k_child_failed);
+    if (++acknowledged == kill_after) {
+      const auto counts = store.checkpoint_counts();
+      const int c =
+          std::snprintf(line, sizeof line, "C %llu %llu\n", static_cast<unsigned long long>(counts.off_writer),
+                        static_cast<unsigned long long>(counts.by_writer));
+      if (::write(report, line, static_cast<std::size_t>(c)) != c) ::_exit(k_child_failed);
+      std::raise(SIGKILL);
+    }
+  }
+}
+
+[[noreturn]] void write_until_killed(const std::filesystem::path& file, int report) {
+  auto opened = SqliteStore::open(file, fdatasync_file, CheckpointPolicy{50, 200});
+  if (!opened) ::_exit(k_child_failed);
+  asio::io_context loop;
+  std::atomic<int> acknowledged{0};
+  for (int w = 0; w < 8; ++w)
+    asio::co_spawn(loop, write_and_report(**opened, w, report, acknowledged, 1200), asio::detached);
+  loop.run();
+  ::_exit(k_child_failed);
+}
+
+// kill -9 while checkpoints run on both threads: every write that was acknowledged is there after a
+// restart (SQLite's recovery of the WAL, with the checkpoints of this store).
+TEST(Checkpoints, AcknowledgedWritesSurviveKill9WhileCheckpointing) {
+  TempDir dir;
+  const auto file = dir.path() / "store.db";
+  int report[2];
+  ASSERT_EQ(::pipe(report), 0);
+  const pid_t child = ::fork();
+  ASSERT_NE(child, -1);
+  if (child == 0) {
+    ::close(report[0]);
+    write_until_killed(file, report[1]);
+  }
+  ::close(report[1]);
+  std::string reported;
+  char chunk[4096];
+  for (ssize_t n; (n = ::read(report[0], chunk, sizeof chunk)) > 0;)
+    reported.append(chunk, static_cast<std::size_t>(n));
+  ::close(report[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  ASSERT_EQ(WTERMSIG(status), SIGKILL);
+
+  std::set<std::pair<int, int>> acknowledged;
+  unsigned long long off_writer = 0, by_writer = 0;
+  std::istringstream lines(reported);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("C ")) {
+      std::sscanf(line.c_str(), "C %llu %llu", &off_writer, &by_writer);
+      continue;
+    }
+    int writer = 0, n = 0;
+    ASSERT_EQ(std::sscanf(line.c_str(), "%d %d", &writer, &n), 2) << line;
+    acknowledged.emplace(writer, n);
+  }
+  ASSERT_EQ(acknowledged.size(), 1200u);
+  // Both kinds of checkpoint ran before the kill, so the test covered them.
+  EXPECT_GE(off_writer, 1u);
+  EXPECT_GE(by_writer, 1u);
+
+  auto opened = SqliteStore::open(file);
+  ASSERT_TRUE(opened) << opened.error().message;
+  int missing = 0;
+  for (const auto& [writer, n] : acknowledged) {
+    const Consent expected = big_consent(writer, n);
+    auto found = ok(sync((*opened)->find_consent(expected.subject, "client-1")));
+    if (!found || found->scopes != expected.scopes) ++missing;
+  }
+  EXPECT_EQ(missing, 0);
 }
 
 }  // namespace
