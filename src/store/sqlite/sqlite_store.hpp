@@ -111,7 +111,7 @@ class SqliteStore final : public Store {
   asio::awaitable<Result<Pruned>> prune_expired(UnixTime now) override;
   std::optional<StoreError> broken() const override;
 
-  // Checkpoints that copied frames, by the thread that ran them (for tests and benchmarks).
+  // Checkpoints that copied frames, by the thread that ran them (for tests).
   struct CheckpointCounts {
     std::uint64_t off_writer = 0;
     std::uint64_t by_writer = 0;
