@@ -68,6 +68,33 @@ http::Reply BearerAuthenticator::insufficient_scope(const std::vector<std::strin
   return reply;
 }
 
+Expected<AccessTokenCache::Found, http::Reply> BearerAuthenticator::open_cached(std::string_view bearer) const {
+  const auto now = Clock::now();
+  std::string key = AccessTokenCache::key_of(bearer);
+  if (auto found = opened_.find(key, now)) return found;
+  auto token = open_access_token(*keys_, bearer, server_.resource(), now);
+  if (!token) {
+    std::string why = token.error() == TokenError::expired          ? "the access token has expired; refresh it"
+                      : token.error() == TokenError::wrong_audience ? "the access token was issued for another resource"
+                                                                    : "the access token is not valid";
+    return Unexpected{unauthorized("invalid_token", why)};
+  }
+  identity::UpstreamGrant who;
+  who.subject = token->subject;
+  who.org = token->org;
+  auto entry = std::make_shared<AccessTokenCache::Entry>();
+  entry->caller = caller_for(who, std::move(token->credential));
+  entry->caller.scopes = mcp::split_scopes(token->scope);
+  entry->expires_at = token->expires_at;
+  entry->grant = std::move(token->grant);
+  entry->usage_key = token->subject + "\n" + token->client_id;
+  entry->subject = std::move(token->subject);
+  entry->client_id = std::move(token->client_id);
+  AccessTokenCache::Found found = std::move(entry);
+  opened_.insert(std::move(key), found, now);
+  return found;
+}
+
 boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> BearerAuthenticator::authenticate(http::Incoming& in) const {
   const http::Request& request = in.request;
   std::string_view authorization = http::header(request, http::Field::authorization);
@@ -81,28 +108,18 @@ boost::asio::awaitable<Expected<mcp::Caller, http::Reply>> BearerAuthenticator::
   std::string_view api_key = http::header(request, "X-API-Key");
 
   if (bearer.rfind(k_access_token_prefix, 0) == 0) {
-    auto token = open_access_token(*keys_, bearer, server_.resource());
-    if (!token) {
-      std::string why = token.error() == TokenError::expired ? "the access token has expired; refresh it"
-                        : token.error() == TokenError::wrong_audience
-                            ? "the access token was issued for another resource"
-                            : "the access token is not valid";
-      co_return Unexpected{unauthorized("invalid_token", why)};
-    }
-    if (!token->grant.empty() && revoked_.contains(token->grant))
+    auto opened = open_cached(bearer);
+    if (!opened) co_return Unexpected{std::move(opened.error())};
+    const AccessTokenCache::Entry& token = **opened;
+    if (!token.grant.empty() && revoked_.contains(token.grant))
       co_return Unexpected{unauthorized("invalid_token", "the access token has been revoked; sign in again")};
-    identity::UpstreamGrant who;
-    who.subject = token->subject;
-    who.org = token->org;
-    mcp::Caller caller = caller_for(who, std::move(token->credential));
-    caller.scopes = mcp::split_scopes(token->scope);
-    if (!token->client_id.empty() && usage_.due(token->subject + "\n" + token->client_id)) {
+    if (!token.client_id.empty() && usage_.due(token.usage_key)) {
       // "Last used" on the connect page; off the request's path.
       auto now = detail::unix_seconds(Clock::now());
-      auto touch = store_.touch_consent(token->subject, token->client_id, now);
-      asio::co_spawn(in.worker.executor(), record_use(std::move(touch), "client " + token->client_id), asio::detached);
+      auto touch = store_.touch_consent(token.subject, token.client_id, now);
+      asio::co_spawn(in.worker.executor(), record_use(std::move(touch), "client " + token.client_id), asio::detached);
     }
-    co_return caller;
+    co_return token.caller;
   }
   if (bearer.rfind(k_personal_token_prefix, 0) == 0) {
     auto grant = co_await personal_tokens_.resolve(in.worker.client(), bearer);

@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include "crypto/key_ring.hpp"
 #include "mcp/caller.hpp"
+#include "oauth/access_token_cache.hpp"
 #include "oauth/metadata.hpp"
 #include "oauth/personal_tokens.hpp"
 #include "oauth/revocation_list.hpp"
@@ -36,9 +37,12 @@ class BearerAuthenticator final : public mcp::Authenticator {
   std::string default_scope_;
   store::Store& store_;
   PersonalTokens& personal_tokens_;
-  mutable UsageThrottle usage_;  // "last used" of connected clients
+  mutable UsageThrottle usage_;      // "last used" of connected clients
+  mutable AccessTokenCache opened_;  // access tokens already opened, by digest
 
   mcp::Caller caller_for(const identity::UpstreamGrant& who, std::string credential) const;
+  // The opened access token: from the cache, or opened now and cached; a 401 reply if it is not valid.
+  Expected<AccessTokenCache::Found, http::Reply> open_cached(std::string_view bearer) const;
 };
 
 // The key that binds sessions and streams to a signed-in user (and organisation).
