@@ -105,6 +105,21 @@ TEST(Base64Url, RejectsInvalidCharactersAndLengths) {
   EXPECT_EQ(base64url_decode("Zh"), std::nullopt) << "non-zero leftover bits";
 }
 
+TEST(Base64Url, RejectsABadCharacterAtEveryPosition) {
+  // Whole groups are checked four characters at a time, the tail one by one: a character outside the
+  // alphabet must be caught in every slot of both.
+  const std::string encoded = base64url_encode(all_byte_values().substr(0, 41));  // 14 groups and a tail of 3
+  ASSERT_EQ(encoded.size() % 4, 3u);
+  for (const char bad : {'=', '+', '/', '!', ' ', '\0', '\x80', '\xff'}) {
+    for (std::size_t i = 0; i < encoded.size(); ++i) {
+      std::string text = encoded;
+      text[i] = bad;
+      EXPECT_EQ(base64url_decode(text), std::nullopt)
+          << "character " << int(static_cast<unsigned char>(bad)) << " at " << i;
+    }
+  }
+}
+
 TEST(Base64Url, DecodesEmptyTextToEmptyBytes) { EXPECT_EQ(base64url_decode(""), ""); }
 
 TEST(Base64Url, RoundTripsEveryByteValueAtEveryLength) {
