@@ -2,8 +2,7 @@
 // opened before or not, and revocation and expiry still refuse a token that was accepted once.
 #include "oauth/bearer.hpp"
 
-#include "../store/store_fixture.hpp"
-#include "http/server.hpp"
+#include "grants_fixture.hpp"
 #include "oauth/tokens.hpp"
 
 #include <gtest/gtest.h>
@@ -18,22 +17,9 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::system_clock;
 
-class BearerTest : public ::testing::Test {
+class BearerTest : public testing::GrantsFixture {
  protected:
-  BearerTest()
-      : keys_(*crypto::KeyRing::parse(crypto::KeyRing::generate_key())),
-        store_(open_store(dir_.path() / "store.db")),
-        idp_(config::IdpConfig{}, "http://127.0.0.1/oauth/callback"),
-        grants_(keys_, *store_, idp_, auth_.credential),
-        personal_(*store_, grants_),
-        bearer_(keys_, server(), auth_, revoked_, *store_, personal_),
-        worker_(0, limits_) {}
-
-  static std::unique_ptr<store::sqlite::SqliteStore> open_store(const std::filesystem::path& file) {
-    auto opened = store::sqlite::SqliteStore::open(file);
-    if (!opened) throw std::runtime_error(opened.error().message);
-    return std::move(*opened);
-  }
+  BearerTest() : bearer_(keys_, server(), auth_, revoked_, *store_, personal_) {}
 
   static ServerDescription server() {
     ServerDescription s;
@@ -63,17 +49,8 @@ class BearerTest : public ::testing::Test {
     return result ? std::string() : std::string(result.error().head[http::Field::www_authenticate]);
   }
 
-  store::testing::TempDir dir_;
-  std::shared_ptr<const crypto::KeyRing> keys_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
-  config::AuthConfig auth_;
-  identity::UpstreamIdp idp_;
-  UpstreamGrants grants_;
-  PersonalTokens personal_;
   RevocationList revoked_;
   BearerAuthenticator bearer_;
-  http::ServerLimits limits_;
-  http::Worker worker_;
 };
 
 TEST_F(BearerTest, ATokenGivesTheSameCallerTheFirstTimeAndAfter) {

@@ -2,8 +2,7 @@
 // expired, revoked or unknown token resolves to nothing.
 #include "oauth/personal_tokens.hpp"
 
-#include "../store/store_fixture.hpp"
-#include "http/server.hpp"
+#include "grants_fixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,22 +13,8 @@ using store::testing::ok;
 using store::testing::sync;
 using Clock = std::chrono::system_clock;
 
-class PersonalTokensTest : public ::testing::Test {
+class PersonalTokensTest : public testing::GrantsFixture {
  protected:
-  PersonalTokensTest()
-      : keys_(*crypto::KeyRing::parse(crypto::KeyRing::generate_key())),
-        store_(open_store(dir_.path() / "store.db")),
-        idp_(config::IdpConfig{}, "http://127.0.0.1/oauth/callback"),
-        grants_(keys_, *store_, idp_, strategy_),
-        tokens_(*store_, grants_),
-        worker_(0, limits_) {}
-
-  static std::unique_ptr<store::sqlite::SqliteStore> open_store(const std::filesystem::path& file) {
-    auto opened = store::sqlite::SqliteStore::open(file);
-    if (!opened) throw std::runtime_error(opened.error().message);
-    return std::move(*opened);
-  }
-
   static identity::UpstreamGrant grant_for(std::string subject) {
     identity::UpstreamGrant grant;
     grant.credential = "wf_user_" + subject;
@@ -39,22 +24,12 @@ class PersonalTokensTest : public ::testing::Test {
   }
 
   Expected<identity::UpstreamGrant, PersonalTokenError> resolve(const std::string& token) {
-    return sync(tokens_.resolve(worker_.client(), token));
+    return sync(personal_.resolve(worker_.client(), token));
   }
-
-  store::testing::TempDir dir_;
-  std::shared_ptr<const crypto::KeyRing> keys_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
-  identity::UpstreamIdp idp_;
-  config::CredentialConfig strategy_;
-  UpstreamGrants grants_;
-  PersonalTokens tokens_;
-  http::ServerLimits limits_;
-  http::Worker worker_;
 };
 
 TEST_F(PersonalTokensTest, ATokenResolvesToItsOwnGrantAndOnlyItsHashIsStored) {
-  auto created = ok(sync(tokens_.create("laptop", Clock::now() + std::chrono::hours(24), grant_for("ada"))));
+  auto created = ok(sync(personal_.create("laptop", Clock::now() + std::chrono::hours(24), grant_for("ada"))));
   EXPECT_EQ(created.token.rfind(k_personal_token_prefix, 0), 0u);
   EXPECT_EQ(created.token.size(), k_personal_token_prefix.size() + 43);
   EXPECT_EQ(created.record.subject, "ada");
@@ -74,26 +49,26 @@ TEST_F(PersonalTokensTest, ATokenResolvesToItsOwnGrantAndOnlyItsHashIsStored) {
 }
 
 TEST_F(PersonalTokensTest, AnExpiredTokenIsRefused) {
-  auto created = ok(sync(tokens_.create("old", Clock::now() - std::chrono::seconds(1), grant_for("ada"))));
+  auto created = ok(sync(personal_.create("old", Clock::now() - std::chrono::seconds(1), grant_for("ada"))));
   EXPECT_EQ(resolve(created.token).error(), PersonalTokenError::expired);
 }
 
 TEST_F(PersonalTokensTest, OnlyTheOwnerRevokesAndARevokedTokenIsUnknown) {
-  auto created = ok(sync(tokens_.create("laptop", std::nullopt, grant_for("ada"))));
-  EXPECT_FALSE(ok(sync(tokens_.revoke(created.record.id, "mallory"))));
+  auto created = ok(sync(personal_.create("laptop", std::nullopt, grant_for("ada"))));
+  EXPECT_FALSE(ok(sync(personal_.revoke(created.record.id, "mallory"))));
   ASSERT_TRUE(resolve(created.token));
-  EXPECT_TRUE(ok(sync(tokens_.revoke(created.record.id, "ada"))));
+  EXPECT_TRUE(ok(sync(personal_.revoke(created.record.id, "ada"))));
   EXPECT_EQ(resolve(created.token).error(), PersonalTokenError::unknown);
   store::testing::RawDb raw(dir_.path() / "store.db");
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM upstream_credentials"), "0") << "its upstream credential is deleted";
 }
 
 TEST_F(PersonalTokensTest, TokensAreListedPerUser) {
-  ok(sync(tokens_.create("a", std::nullopt, grant_for("ada"))));
-  ok(sync(tokens_.create("b", std::nullopt, grant_for("ada"))));
-  ok(sync(tokens_.create("c", std::nullopt, grant_for("bob"))));
-  EXPECT_EQ(ok(sync(tokens_.list("ada"))).size(), 2u);
-  EXPECT_EQ(ok(sync(tokens_.list("bob"))).size(), 1u);
+  ok(sync(personal_.create("a", std::nullopt, grant_for("ada"))));
+  ok(sync(personal_.create("b", std::nullopt, grant_for("ada"))));
+  ok(sync(personal_.create("c", std::nullopt, grant_for("bob"))));
+  EXPECT_EQ(ok(sync(personal_.list("ada"))).size(), 2u);
+  EXPECT_EQ(ok(sync(personal_.list("bob"))).size(), 1u);
 }
 
 }  // namespace
