@@ -11,6 +11,7 @@ packages=(
   libvalijson-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev
   chromium  # headless browser for the sign-in tests, driven by npm playwright-core (which cannot download one)
   wrk nginx  # the benchmark harness (bench/run.sh), whose smoke mode runs in the integration tests
+  valgrind   # bench/instructions.mjs (instructions per request under callgrind), also smoke-tested
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

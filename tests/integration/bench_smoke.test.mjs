@@ -10,6 +10,7 @@ import { binary } from './lib/server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const runner = path.resolve(here, '../../bench/run.sh');
+const counter = path.resolve(here, '../../bench/instructions.mjs');
 const k_timeout_ms = 90_000;
 const number = String.raw`\d+(?:\.\d+)?`;
 
@@ -43,4 +44,20 @@ test('bench/run.sh --smoke runs every workload and prints its numbers', { skip: 
   assert.match(out, new RegExp(`^\\| 4 idle RSS floor \\| .* \\| idle RSS ${number} MiB \\|`, 'm'), `no idle-RSS floor row:\n${out}`);
   assert.match(out, /^\| target \| measured \| goal \| status \|/m, `no targets table:\n${out}`);
   assert.equal((out.match(/\| (met|MISSED) \|$/gm) ?? []).length, 10, `every target reported as met or MISSED:\n${out}`);
+});
+
+test('bench/instructions.mjs counts instructions per request of each kind under callgrind', { skip: sanitized && `MCPEDGE_BIN=${binary} is a sanitizer build; valgrind cannot run it`, timeout: k_timeout_ms }, async () => {
+  const proc = spawn(process.execPath, [counter, '--requests', '5', binary], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { out += d; });
+  const code = await new Promise((resolve) => proc.on('exit', resolve));
+  assert.equal(code, 0, `bench/instructions.mjs failed:\n${out}`);
+  for (const kind of ['tools/list', 'tools/call', '/token']) {
+    const m = out.match(new RegExp(`^  ${kind.replace('/', '\\/')} +([\\d,]+)  `, 'm'));
+    assert.ok(m, `no count for ${kind}:\n${out}`);
+    // A request through the gateway takes tens of thousands of instructions; a count near zero would
+    // mean the counters were read before the requests ran.
+    assert.ok(Number(m[1].replaceAll(',', '')) > 10_000, `${kind}: ${m[1]} instructions per request:\n${out}`);
+  }
 });
