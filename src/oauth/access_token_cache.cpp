@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace mcpedge::oauth {
 
 std::size_t AccessTokenCache::DigestHash::operator()(const std::string& digest) const noexcept {
+  constexpr std::size_t at = 8;  // past the byte that picks the shard
+  if (digest.size() < at + sizeof(std::size_t)) return std::hash<std::string>{}(digest);  // not a digest
   std::size_t h = 0;
-  std::memcpy(&h, digest.data() + 8, std::min(sizeof h, digest.size() > 8 ? digest.size() - 8 : 0));
+  std::memcpy(&h, digest.data() + at, sizeof h);
   return h;
 }
 

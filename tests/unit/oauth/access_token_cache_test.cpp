@@ -87,6 +87,17 @@ TEST(AccessTokenCache, InsertingTheSameTokenAgainReplacesItsEntry) {
   EXPECT_TRUE(cache.find(key_in_shard(1, 2), now)) << "replacing is not evicting";
 }
 
+TEST(AccessTokenCache, KeysShorterThanADigestStillWork) {
+  AccessTokenCache cache(16);
+  const auto now = Clock::now();
+  for (const std::string key : {"", "a", "0123456789abcde"}) {
+    cache.insert(key, entry("user " + key, now + 1h), now);
+    auto found = cache.find(key, now);
+    ASSERT_TRUE(found) << "key of " << key.size() << " bytes";
+    EXPECT_EQ(found->caller.user, "user " + key);
+  }
+}
+
 TEST(AccessTokenCache, ThreadsShareItSafely) {
   AccessTokenCache cache(256);
   const auto now = Clock::now();
