@@ -4,18 +4,8 @@
 #include "crypto/encoding.hpp"
 
 #include <algorithm>
-#include <cstring>
-#include <functional>
 
 namespace mcpedge::oauth {
-
-std::size_t AccessTokenCache::DigestHash::operator()(const std::string& digest) const noexcept {
-  constexpr std::size_t at = 8;  // past the byte that picks the shard
-  if (digest.size() < at + sizeof(std::size_t)) return std::hash<std::string>{}(digest);  // not a digest
-  std::size_t h = 0;
-  std::memcpy(&h, digest.data() + at, sizeof h);
-  return h;
-}
 
 AccessTokenCache::AccessTokenCache(std::size_t capacity)
     : shard_capacity_(std::max<std::size_t>(1, (capacity + k_shards - 1) / k_shards)) {}
@@ -23,7 +13,7 @@ AccessTokenCache::AccessTokenCache(std::size_t capacity)
 std::string AccessTokenCache::key_of(std::string_view token) { return crypto::sha256(token); }
 
 AccessTokenCache::Shard& AccessTokenCache::shard_for(const std::string& key) {
-  // The digest's first byte picks the shard; DigestHash reads later bytes, so the two stay independent.
+  // The digest's first byte picks the shard (the map hashes the whole key).
   const auto first = key.empty() ? 0u : static_cast<unsigned char>(key.front());
   return shards_[first % k_shards];
 }

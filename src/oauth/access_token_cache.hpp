@@ -53,13 +53,9 @@ class AccessTokenCache {
   static constexpr std::size_t k_default_capacity = 4096;
   static constexpr std::size_t k_shards = 8;
 
-  // The key is already a uniform digest: eight of its bytes are a good hash.
-  struct DigestHash {
-    std::size_t operator()(const std::string& digest) const noexcept;
-  };
   struct Shard {
     mutable std::mutex mutex;
-    std::unordered_map<std::string, Found, DigestHash> entries;
+    std::unordered_map<std::string, Found> entries;
   };
 
   Shard& shard_for(const std::string& key);

@@ -20,8 +20,8 @@ AccessTokenCache::Found entry(std::string user, Clock::time_point expires_at) {
   return e;
 }
 
-// A key of the cache's own shape (32 bytes) whose first byte picks the shard and whose later bytes
-// make its hash.
+// A key of the cache's own shape (32 bytes) whose first byte picks the shard; `n` tells keys of one
+// shard apart.
 std::string key_in_shard(unsigned char shard, unsigned char n) {
   std::string key(32, '\0');
   key[0] = static_cast<char>(shard);
