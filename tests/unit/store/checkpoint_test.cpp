@@ -4,7 +4,6 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -168,10 +167,7 @@ TEST(Checkpoints, AcknowledgedWritesSurviveKill9WhileCheckpointing) {
   for (ssize_t n; (n = ::read(report[0], chunk, sizeof chunk)) > 0;)
     reported.append(chunk, static_cast<std::size_t>(n));
   ::close(report[0]);
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
-  ASSERT_EQ(WTERMSIG(status), SIGKILL);
+  ASSERT_TRUE(killed_by_sigkill(child));
 
   std::set<std::pair<int, int>> acknowledged;
   unsigned long long off_writer = 0, by_writer = 0;

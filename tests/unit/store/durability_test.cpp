@@ -2,7 +2,6 @@
 // is answered only once the WAL holding it is synced.
 #include "store_fixture.hpp"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -54,10 +53,7 @@ TEST(Durability, WritesThatReturnedSurviveKill9) {
   ASSERT_NE(child, -1);
   if (child == 0) run_child(file);  // never returns
 
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
-  ASSERT_EQ(WTERMSIG(status), SIGKILL);
+  ASSERT_TRUE(killed_by_sigkill(child));
 
   auto opened = SqliteStore::open(file);
   ASSERT_TRUE(opened) << opened.error().message;

@@ -8,10 +8,12 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include <csignal>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -50,6 +52,16 @@ template <class T>
 T ok(Result<T> result) {
   if (!result) throw std::runtime_error("unexpected store error: " + result.error().message);
   return std::move(result).value();
+}
+
+// Waits for a forked child of a kill -9 test: success only if SIGKILL ended it (an exit code means the
+// child failed before it could be killed; the code says where).
+inline ::testing::AssertionResult killed_by_sigkill(pid_t child) {
+  int status = 0;
+  if (::waitpid(child, &status, 0) != child) return ::testing::AssertionFailure() << "waitpid failed";
+  if (!WIFSIGNALED(status)) return ::testing::AssertionFailure() << "child exited with " << WEXITSTATUS(status);
+  if (WTERMSIG(status) != SIGKILL) return ::testing::AssertionFailure() << "child ended by signal " << WTERMSIG(status);
+  return ::testing::AssertionSuccess();
 }
 
 // What callers store: a hash of the secret, 32 raw bytes (NULs included).
