@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNginx, freePort, k_item_body } from './lib/nginx.mjs';
 import { registerClient, signIn, signInMany } from './lib/signin.mjs';
+import { k_call_body, k_config, k_list_body, k_scope, mcpHeaders } from './lib/requests.mjs';
 import { wrk, requestEnv, scripts } from './lib/wrk.mjs';
 import { paced } from './lib/paced.mjs';
 
@@ -24,8 +25,6 @@ if (!process.env.MCPEDGE_BIN) process.env.MCPEDGE_BIN = path.resolve(here, '../b
 const binary = process.env.MCPEDGE_BIN;
 const { startDemo } = await import('../tests/integration/lib/server.mjs');
 
-const k_config = path.join(here, 'bench.yaml');
-const k_scope = 'shop';
 const threads = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
 const plan = smoke
   ? { seconds: 1, warmup: 0, connections: 8, sseStreams: 200, coldRuns: 2, idleMs: 200, refreshFamilies: 4 }
@@ -34,15 +33,6 @@ const plan = smoke
 if (process.env.BENCH_REFRESH_FAMILIES) plan.refreshFamilies = Number(process.env.BENCH_REFRESH_FAMILIES);
 const k_streams_per_client = 15_000;  // each client process stays under the per-process fd limit
 const k_poster_connections = 4;       // per client process, for the SSE delivery workload
-
-const k_list_body = '{"jsonrpc":"2.0","id":1,"method":"tools/list"}';
-const k_call_body = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_item","arguments":{}}}';
-const mcpHeaders = (token) => ({
-  'Content-Type': 'application/json',
-  Accept: 'application/json, text/event-stream',
-  'MCP-Protocol-Version': '2025-11-25',
-  ...(token ? { Authorization: `Bearer ${token}` } : {}),
-});
 
 const failures = [];
 const cleanups = [];

@@ -15,11 +15,10 @@ import { spawn, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort, startNginx } from './lib/nginx.mjs';
+import { k_call_body, k_config, k_list_body, k_scope, mcpHeaders } from './lib/requests.mjs';
 import { registerClient, signIn } from './lib/signin.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 let requests = 2000;
 let keep;
@@ -40,11 +39,7 @@ if (!binaries.length || !(requests > 0)) {
   process.exit(2);
 }
 
-const k_scope = 'shop';
-const k_bodies = {
-  'tools/list': '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
-  'tools/call': '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_item","arguments":{}}}',
-};
+const k_bodies = { 'tools/list': k_list_body, 'tools/call': k_call_body };
 
 async function post(url, body, headers) {
   const res = await fetch(url, { method: 'POST', headers, body });
@@ -58,7 +53,7 @@ async function startUnderCallgrind(binary, outFile, upstream) {
   const data = mkdtempSync(path.join(tmpdir(), 'mcpedge-instr-'));
   const port = await freePort();
   const proc = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${outFile}`, binary, 'demo', '--listen',
-    `127.0.0.1:${port}`, '--data', data, '--config', path.join(here, 'bench.yaml'), '--threads', '1'],
+    `127.0.0.1:${port}`, '--data', data, '--config', k_config, '--threads', '1'],
   { env: { ...process.env, BENCH_UPSTREAM_URL: upstream }, stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise((resolve, reject) => {
     let out = '';
@@ -82,17 +77,14 @@ async function measure(binary, kind, upstream) {
   try {
     const clientId = await registerClient(server.origin);
     let grant = await signIn(server.origin, clientId, { scope: k_scope });
-    const mcpHeaders = {
-      'Content-Type': 'application/json', Accept: 'application/json, text/event-stream',
-      'MCP-Protocol-Version': '2025-11-25', Authorization: `Bearer ${grant.access_token}`,
-    };
+    const headers = mcpHeaders(grant.access_token);
     const refresh = async () => {
       const text = await post(`${server.origin}/token`, new URLSearchParams({
         grant_type: 'refresh_token', client_id: clientId, refresh_token: grant.refresh_token,
       }).toString(), { 'Content-Type': 'application/x-www-form-urlencoded' });
       grant = JSON.parse(text);
     };
-    const once = kind === '/token' ? refresh : () => post(`${server.origin}/mcp`, k_bodies[kind], mcpHeaders);
+    const once = kind === '/token' ? refresh : () => post(`${server.origin}/mcp`, k_bodies[kind], headers);
     for (let i = 0; i < 50; i++) await once();  // warm: first-use loads (libcurl), caches, connections
     execFileSync('callgrind_control', ['--zero', String(server.proc.pid)], { stdio: 'ignore' });
     for (let i = 0; i < requests; i++) await once();
