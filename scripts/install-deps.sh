@@ -12,6 +12,7 @@ packages=(
   chromium  # headless browser for the sign-in tests, driven by npm playwright-core (which cannot download one)
   wrk nginx  # the benchmark harness (bench/run.sh), whose smoke mode runs in the integration tests
   valgrind   # bench/instructions.mjs (instructions per request under callgrind), also smoke-tested
+  sqlite3    # the upgrade test writes a store as an older mcpedge left it
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -27,6 +27,7 @@ enum class Purpose : std::uint8_t {
   browser_session = 10,  // the AS's sign-in cookie: who this browser is, so remembered consent can skip the page
   dev_idp = 11,          // the demo's development identity provider (codes and tokens it issues)
   connect_session = 12,  // the connect page's sign-in cookie (who, which org, its CSRF token)
+  refresh_token = 13,    // refresh tokens: which family and generation, scopes, times (the store keeps the family)
 };
 
 struct KeyRingError {

@@ -4,7 +4,6 @@
 
 #include "base/ascii.hpp"
 #include "crypto/encoding.hpp"
-#include "crypto/random.hpp"
 #include "crypto/sealed_box.hpp"
 #include "http/server.hpp"
 #include "identity/pkce.hpp"
@@ -22,8 +21,6 @@ using Clock = std::chrono::system_clock;
 using namespace detail;
 
 namespace {
-
-constexpr std::string_view k_refresh_prefix = "mcprt_";
 
 http::Reply token_error(const OAuthError& e) { return oauth_error(e.status, e.error, e.description); }
 
@@ -43,6 +40,31 @@ http::Reply grant_error(GrantLoadError error) {
       break;
   }
   return oauth_error(http::Status::bad_request, "invalid_grant", "this grant no longer exists; sign in again");
+}
+
+// What a presented refresh token says of itself: a sealed token its family, generation, scopes and
+// times; a random one from before tokens were sealed only its hash, which the store looks up.
+Expected<store::RefreshTokenRecord, TokenError> presented_refresh_token(const crypto::KeyRing& keys,
+                                                                        std::string_view presented) {
+  store::RefreshTokenRecord record;
+  if (presented.size() == k_random_refresh_token_size && presented.starts_with(k_refresh_prefix)) {
+    record.token_hash = hash(presented);
+    return record;
+  }
+  auto claims = open_refresh_token(keys, presented);
+  if (!claims) return Unexpected{claims.error()};
+  record.family_id = std::move(claims->family_id);
+  record.generation = claims->generation;
+  record.scopes = std::move(claims->scope);
+  record.issued_at = unix_seconds(claims->issued_at);
+  record.expires_at = unix_seconds(claims->expires_at);
+  return record;
+}
+
+std::string sealed_refresh_token(const crypto::KeyRing& keys, const store::RefreshTokenRecord& record) {
+  return seal_refresh_token(keys, RefreshTokenClaims{record.family_id, record.generation, record.scopes,
+                                                     Clock::time_point(std::chrono::seconds(record.issued_at)),
+                                                     Clock::time_point(std::chrono::seconds(record.expires_at))});
 }
 
 std::string percent_decoded(std::string_view text) {
@@ -175,15 +197,19 @@ asio::awaitable<http::Reply> AuthorizationServer::token_for_refresh(http::Incomi
                                                *resource != p_.server.resource() + "/" && *resource != p_.server.issuer)
     co_return oauth_error(http::Status::bad_request, "invalid_target", "resource must be " + p_.server.resource());
 
+  // A token that does not open is refused before the store is asked; an expired one changes nothing.
+  auto opened = presented_refresh_token(*p_.keys, presented);
+  if (!opened)
+    co_return oauth_error(http::Status::bad_request, "invalid_grant",
+                          opened.error() == TokenError::expired ? "the refresh token has expired; sign in again"
+                                                                : "the refresh token is not valid");
   // One store operation (each one waits for a commit): the client and scope checks, the rotation
   // and the grant's upstream credential, in one transaction.
   auto now = Clock::now();
-  std::string next_token = std::string(k_refresh_prefix) + crypto::random_token(32);
   store::RefreshRequest request;
-  request.presented_hash = hash(presented);
+  request.presented = std::move(*opened);
   request.client_id = client.client_id;
   request.scopes = param(form, "scope");
-  request.next_hash = hash(next_token);
   request.next_expires_at = unix_seconds(now + p_.config.auth.refresh_token_ttl);
   auto refresh = co_await p_.store.redeem_refresh_token(std::move(request), unix_seconds(now));
   if (!refresh) co_return store_unavailable();
@@ -224,10 +250,11 @@ asio::awaitable<http::Reply> AuthorizationServer::token_for_refresh(http::Incomi
   }
   auto grant = co_await p_.grants.open(in.worker.client(), std::move(refresh->credential));
   if (!grant) co_return grant_error(grant.error());
+  std::string next_token = sealed_refresh_token(*p_.keys, *refresh->issued);
   auto issued =
       co_await issue_tokens(client, std::move(*refresh->issued), p_.server.resource(), false, std::move(*grant));
   if (!issued) co_return token_error(issued.error());
-  (*issued)["refresh_token"] = next_token;
+  (*issued)["refresh_token"] = std::move(next_token);
   co_return token_reply(json::serialize(*issued));
 }
 
@@ -253,15 +280,14 @@ asio::awaitable<Expected<json::object, OAuthError>> AuthorizationServer::issue_t
                     {"scope", family.scopes}};
   bool refresh = client.refresh_token_grant || client.kind == ClientKind::metadata_document;
   if (first && refresh) {
-    std::string token = std::string(k_refresh_prefix) + crypto::random_token(32);
-    family.token_hash = hash(token);
+    family.generation = 1;
     family.issued_at = unix_seconds(now);
     family.expires_at = unix_seconds(now + p_.config.auth.refresh_token_ttl);
     auto issued = co_await p_.store.issue_refresh_token(family);
     if (!issued)
       co_return Unexpected{
           OAuthError{http::Status::service_unavailable, "temporarily_unavailable", "store unavailable"}};
-    body["refresh_token"] = token;
+    body["refresh_token"] = sealed_refresh_token(*p_.keys, family);
   }
   co_return body;
 }
@@ -295,9 +321,8 @@ asio::awaitable<http::Reply> AuthorizationServer::revoke(http::Incoming& in) {
   if (token.rfind(k_access_token_prefix, 0) == 0) {
     auto access = open_access_token(*p_.keys, token, p_.server.resource());
     if (access && access->client_id == client->client_id) grant = access->grant;
-  } else if (token.rfind(k_refresh_prefix, 0) == 0) {
-    std::string token_hash = hash(token);
-    auto found = co_await p_.store.find_refresh_token(token_hash);
+  } else if (auto presented = presented_refresh_token(*p_.keys, token)) {
+    auto found = co_await p_.store.find_refresh_token(std::move(*presented));
     if (found && *found && (*found)->record.client_id == client->client_id) grant = (*found)->record.family_id;
   }
   if (!grant.empty()) {

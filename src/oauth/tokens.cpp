@@ -85,6 +85,25 @@ Expected<AccessToken, TokenError> open_access_token(const crypto::KeyRing& keys,
   return t;
 }
 
+std::string seal_refresh_token(const crypto::KeyRing& keys, const RefreshTokenClaims& t) {
+  json::object p{{"fam", t.family_id},
+                 {"gen", t.generation},
+                 {"scope", t.scope},
+                 {"iat", seconds(t.issued_at)},
+                 {"exp", seconds(t.expires_at)}};
+  return seal_with(keys, crypto::Purpose::refresh_token, k_refresh_prefix, p, t.expires_at);
+}
+
+Expected<RefreshTokenClaims, TokenError> open_refresh_token(const crypto::KeyRing& keys, std::string_view sealed,
+                                                            Clock::time_point now) {
+  auto p = open_with(keys, crypto::Purpose::refresh_token, k_refresh_prefix, sealed, now);
+  if (!p) return Unexpected{p.error()};
+  RefreshTokenClaims t{text(*p, "fam"), number(*p, "gen"), text(*p, "scope"), from_seconds(number(*p, "iat")),
+                       from_seconds(number(*p, "exp"))};
+  if (t.family_id.empty() || t.generation < 1) return Unexpected{TokenError::malformed};
+  return t;
+}
+
 std::string seal_authorization_code(const crypto::KeyRing& keys, const AuthorizationCode& c) {
   json::object p{{"cid", c.client_id},
                  {"ru", c.redirect_uri},

@@ -57,6 +57,18 @@ struct PendingAuthorization {
   std::string consented_subject;
 };
 
+// A refresh token names its place in the store: its family (the grant) and its generation there
+// (1 for the family's first token, one more for each token issued after it). The seal makes it
+// unforgeable, so the store keeps one row per family and nothing per token; scopes and times ride
+// in the token because they are the token's own (a refresh may narrow the scopes).
+struct RefreshTokenClaims {
+  std::string family_id;
+  std::int64_t generation = 0;
+  std::string scope;  // space-separated
+  Clock::time_point issued_at;
+  Clock::time_point expires_at;
+};
+
 enum class TokenError { malformed, forged, expired, wrong_audience };
 const char* to_string(TokenError error);
 
@@ -64,6 +76,11 @@ std::string seal_access_token(const crypto::KeyRing& keys, const AccessToken& to
 // Checks integrity, expiry and that the token was issued for `audience` (RFC 8707 §2).
 Expected<AccessToken, TokenError> open_access_token(const crypto::KeyRing& keys, std::string_view sealed,
                                                     std::string_view audience, Clock::time_point now = Clock::now());
+
+std::string seal_refresh_token(const crypto::KeyRing& keys, const RefreshTokenClaims& token);
+// Checks integrity and expiry; the store says whether the generation is still usable.
+Expected<RefreshTokenClaims, TokenError> open_refresh_token(const crypto::KeyRing& keys, std::string_view sealed,
+                                                            Clock::time_point now = Clock::now());
 
 std::string seal_authorization_code(const crypto::KeyRing& keys, const AuthorizationCode& code);
 Expected<AuthorizationCode, TokenError> open_authorization_code(const crypto::KeyRing& keys, std::string_view sealed,
@@ -77,5 +94,9 @@ Expected<PendingAuthorization, TokenError> open_pending_authorization(const cryp
 // Prefixes that tell mcpedge's own artefacts apart at a glance (and in secret scanners).
 inline constexpr std::string_view k_access_token_prefix = "mcpat_";
 inline constexpr std::string_view k_code_prefix = "mcpac_";
+inline constexpr std::string_view k_refresh_prefix = "mcprt_";
+// Refresh tokens issued before they were sealed (store schema 3 and older) are this prefix and 43
+// random base64url characters; the store still knows them by their hash until they expire.
+inline constexpr std::size_t k_random_refresh_token_size = k_refresh_prefix.size() + 43;
 
 }  // namespace mcpedge::oauth

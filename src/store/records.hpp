@@ -27,9 +27,14 @@ struct Consent {
 
 // One refresh token of a family. A family starts at the authorization_code grant and continues
 // through every rotation; subject, client and org are the family's and never change.
+//
+// A token names its family and its generation there (sealed by the caller, so unforgeable): the store
+// keeps one row per family and nothing per token. Tokens issued before store schema 4 were random and
+// are known by their hash (generation 0) until they expire; rotating one issues a sealed successor.
 struct RefreshTokenRecord {
-  std::string token_hash;  // hash of the random token; the store never sees the token itself
   std::string family_id;
+  std::int64_t generation = 0;  // 1 for the family's first sealed token, one more for each after it
+  std::string token_hash;       // generation 0 only: the hash of the random token
   std::string subject;
   std::string client_id;
   std::optional<std::string> org;
@@ -80,11 +85,12 @@ inline std::optional<std::string_view> first_ungranted_scope(std::string_view gr
 
 // What a client presents at the token endpoint's refresh_token grant, and the token that replaces it.
 struct RefreshRequest {
-  std::string presented_hash;
+  // What the presented token says of itself: family, generation, scopes and times from its seal, or
+  // (generation 0) the hash of a random token.
+  RefreshTokenRecord presented;
   std::string client_id;              // the authenticated client: the token must have been issued to it
   std::optional<std::string> scopes;  // the `scope` parameter; none keeps the presented token's scopes
-  std::string next_hash;              // hash of the token that becomes the family's current one
-  UnixTime next_expires_at = 0;
+  UnixTime next_expires_at = 0;       // of the token that becomes the family's current one
 };
 
 enum class RotationOutcome {
@@ -102,8 +108,9 @@ enum class RotationOutcome {
 struct Refresh {
   RotationOutcome outcome = RotationOutcome::unknown;
   std::optional<RefreshTokenRecord> presented;  // the token that was presented, unless unknown
-  // When rotated (in grace or not): the family's new current token, and the upstream credential
-  // stored under the family id, if there is one (revoked grants and pruned entries have none).
+  // When rotated (in grace or not): the family's new current token (its next generation), and the
+  // upstream credential stored under the family id, if there is one (revoked grants and pruned entries
+  // have none).
   std::optional<RefreshTokenRecord> issued;
   std::optional<UpstreamCredential> credential;
 };
@@ -138,7 +145,8 @@ struct Pruned {
   std::int64_t used_codes = 0;
   std::int64_t revocations = 0;
   std::int64_t upstream_credentials = 0;
-  std::int64_t refresh_tokens = 0;
+  std::int64_t refresh_tokens = 0;    // random tokens from before schema 4
+  std::int64_t refresh_families = 0;  // families whose current token expired
   std::int64_t grants = 0;
 };
 

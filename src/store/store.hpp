@@ -59,19 +59,22 @@ class Store {
   virtual asio::awaitable<Result<bool>> mark_code_used(std::string code_hash, UnixTime expires_at, UnixTime now) = 0;
 
   // --- Refresh-token families -------------------------------------------------------------------
-  // Starts a family with its first (current) token. Conflict if the hash or family id exists.
+  // Starts a family with its first (current) token, `record.generation` (1). Conflict if the family
+  // id exists.
   virtual asio::awaitable<Result<Done>> issue_refresh_token(RefreshTokenRecord record) = 0;
-  // The refresh_token grant's whole store work in one transaction: finds the presented token, refuses
-  // it (changing nothing) when it was issued to another client or a requested scope was not granted,
-  // then runs the rotation state machine (see RotationOutcome) with `request.next_hash` as the new
-  // current token (issued at `now`, same family, requested scopes), and returns with it the family's
-  // upstream credential. Conflict if next_hash exists; nothing changes then.
+  // The refresh_token grant's whole store work in one transaction: finds the presented token (by its
+  // family and generation, or by its hash if it has none), refuses it (changing nothing) when it was
+  // issued to another client or a requested scope was not granted, then runs the rotation state machine
+  // (see RotationOutcome): the new current token is the family's next generation, issued at `now`, with
+  // the requested scopes. Returns it with the family's upstream credential.
   virtual asio::awaitable<Result<Refresh>> redeem_refresh_token(RefreshRequest request, UnixTime now) = 0;
   // True when a live family was revoked by this call.
   virtual asio::awaitable<Result<bool>> revoke_refresh_family(std::string family_id) = 0;
   // Revokes every live family of the (subject, client) pair; returns how many.
   virtual asio::awaitable<Result<std::int64_t>> revoke_grant(std::string subject, std::string client_id) = 0;
-  virtual asio::awaitable<Result<std::optional<RefreshToken>>> find_refresh_token(std::string token_hash) = 0;
+  // The presented token (as in RefreshRequest::presented) with its family's subject, client and org,
+  // and where it stands; none if its family is unknown or never issued it.
+  virtual asio::awaitable<Result<std::optional<RefreshToken>>> find_refresh_token(RefreshTokenRecord presented) = 0;
 
   // --- Grants, per user and client ---------------------------------------------------------------
   // Conflict if the id exists.

@@ -1,64 +1,98 @@
-// Refresh-token families: issue, rotation with one step of grace, reuse detection, revocation.
+// Refresh-token families: issue, rotation with one step of grace, reuse detection, revocation. A family
+// is one row: its newest generation and the one before it (random tokens from before schema 4: their hashes).
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace mcpedge::store::sqlite {
 
 namespace {
 
-// A token's state is its place on its family row: the current token, the one before it, or older.
-constexpr const char* k_find =
-    "SELECT t.token_hash, t.family_id, f.subject, f.client_id, f.org, t.scopes, t.issued_at, t.expires_at,"
-    " CASE t.token_hash WHEN f.current_hash THEN 0 WHEN f.previous_hash THEN 1 ELSE 2 END, f.revoked"
+// A presented token, where it stands, and its family's newest generation (a new token is one more).
+struct Found {
+  RefreshToken token;
+  std::int64_t family_generation = 0;
+};
+
+// A random token from before schema 4, by its hash: its place on its family row is the current token,
+// the one before it, or older.
+constexpr const char* k_find_random =
+    "SELECT t.family_id, f.subject, f.client_id, f.org, t.scopes, t.issued_at, t.expires_at,"
+    " CASE t.token_hash WHEN f.current_hash THEN 0 WHEN f.previous_hash THEN 1 ELSE 2 END, f.revoked, f.generation"
     " FROM refresh_tokens t JOIN refresh_families f ON f.family_id = t.family_id WHERE t.token_hash = ?1";
 
-std::optional<RefreshToken> find_token(Connection& db, const std::string& token_hash) {
-  auto query = db.prepare(k_find);
+// A sealed token, by its family: the family's newest generation, the one before it, or older.
+constexpr const char* k_find_family =
+    "SELECT subject, client_id, org, generation, previous_generation, revoked FROM refresh_families"
+    " WHERE family_id = ?1";
+
+RefreshTokenState state_at(std::int64_t place, bool revoked) {
+  if (revoked) return RefreshTokenState::revoked;
+  if (place == 0) return RefreshTokenState::current;
+  if (place == 1) return RefreshTokenState::previous;
+  return RefreshTokenState::superseded;
+}
+
+std::optional<Found> find_random(Connection& db, const std::string& token_hash) {
+  auto query = db.prepare(k_find_random);
   query.bind_all(Blob{token_hash});
   if (!query.step()) return std::nullopt;
-  RefreshToken token;
-  auto& r = token.record;
-  r.token_hash = query.blob(0);
-  r.family_id = query.text(1);
-  r.subject = query.text(2);
-  r.client_id = query.text(3);
-  r.org = query.optional_text(4);
-  r.scopes = query.text(5);
-  r.issued_at = query.int64(6);
-  r.expires_at = query.int64(7);
-  const std::int64_t place = query.int64(8);
-  if (query.int64(9) != 0) {
-    token.state = RefreshTokenState::revoked;
-  } else if (place == 0) {
-    token.state = RefreshTokenState::current;
-  } else if (place == 1) {
-    token.state = RefreshTokenState::previous;
+  Found found;
+  auto& r = found.token.record;
+  r.token_hash = token_hash;
+  r.family_id = query.text(0);
+  r.subject = query.text(1);
+  r.client_id = query.text(2);
+  r.org = query.optional_text(3);
+  r.scopes = query.text(4);
+  r.issued_at = query.int64(5);
+  r.expires_at = query.int64(6);
+  found.token.state = state_at(query.int64(7), query.int64(8) != 0);
+  found.family_generation = query.int64(9);
+  return found;
+}
+
+std::optional<Found> find_token(Connection& db, const RefreshTokenRecord& presented) {
+  if (presented.generation == 0) return find_random(db, presented.token_hash);
+  auto query = db.prepare(k_find_family);
+  query.bind_all(presented.family_id);
+  if (!query.step()) return std::nullopt;
+  Found found;
+  found.family_generation = query.int64(3);
+  // A generation its family never issued is no token of this store's.
+  if (presented.generation > found.family_generation) return std::nullopt;
+  auto& r = found.token.record;
+  r = presented;
+  r.token_hash.clear();
+  r.subject = query.text(0);
+  r.client_id = query.text(1);
+  r.org = query.optional_text(2);
+  const std::int64_t place = presented.generation == found.family_generation   ? 0
+                             : presented.generation == query.optional_int64(4) ? 1
+                                                                               : 2;
+  found.token.state = state_at(place, query.int64(5) != 0);
+  return found;
+}
+
+// The current token was used: it becomes the previous one (the one before it loses its grace) and
+// the family's next generation the current one.
+void advance(Connection& db, const RefreshTokenRecord& used, const RefreshTokenRecord& next) {
+  auto update = db.prepare(
+      "UPDATE refresh_families SET generation = ?2, expires_at = ?3, previous_generation = ?4, previous_hash = ?5,"
+      " current_hash = NULL WHERE family_id = ?1");
+  update.bind_all(next.family_id, next.generation, next.expires_at);
+  if (used.generation > 0) {
+    update.bind(4, used.generation).bind(5, nullptr);
   } else {
-    token.state = RefreshTokenState::superseded;
+    update.bind(4, nullptr).bind(5, Blob{used.token_hash});
   }
-  return token;
-}
-
-void insert_token(Connection& db, const RefreshTokenRecord& r) {
-  auto insert = db.prepare(
-      "INSERT INTO refresh_tokens (token_hash, family_id, scopes, issued_at, expires_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5)");
-  insert.bind_all(Blob{r.token_hash}, r.family_id, r.scopes, r.issued_at, r.expires_at);
-  insert.run();
-}
-
-// The current token was used: it becomes the previous one (the one before it loses its grace).
-void advance(Connection& db, const std::string& family_id, const std::string& next_hash) {
-  auto update =
-      db.prepare("UPDATE refresh_families SET previous_hash = current_hash, current_hash = ?2 WHERE family_id = ?1");
-  update.bind_all(family_id, Blob{next_hash});
   update.run();
 }
 
-// The previous token was used again: its unused successor is replaced, the previous one keeps its
-// grace.
-void replace_current(Connection& db, const std::string& family_id, const std::string& next_hash) {
-  auto update = db.prepare("UPDATE refresh_families SET current_hash = ?2 WHERE family_id = ?1");
-  update.bind_all(family_id, Blob{next_hash});
+// The previous token was used again: its unused successor is superseded by the next generation, the
+// previous one keeps its grace.
+void replace_current(Connection& db, const RefreshTokenRecord& next) {
+  auto update = db.prepare(
+      "UPDATE refresh_families SET generation = ?2, expires_at = ?3, current_hash = NULL WHERE family_id = ?1");
+  update.bind_all(next.family_id, next.generation, next.expires_at);
   update.run();
 }
 
@@ -75,9 +109,9 @@ bool revoke_family(Connection& db, const std::string& family_id) {
 // refused without revoking anything, even if superseded: it can no longer be used by anyone), then
 // the token's place in its family.
 Refresh redeem(Connection& db, const RefreshRequest& request, UnixTime now) {
-  auto found = find_token(db, request.presented_hash);
+  auto found = find_token(db, request.presented);
   if (!found) return Refresh{};
-  Refresh refresh{RotationOutcome::unknown, std::move(found->record)};
+  Refresh refresh{RotationOutcome::unknown, std::move(found->token.record)};
   const RefreshTokenRecord& presented = *refresh.presented;
   const auto& family_id = presented.family_id;
   if (presented.client_id != request.client_id) {
@@ -88,7 +122,8 @@ Refresh redeem(Connection& db, const RefreshRequest& request, UnixTime now) {
     refresh.outcome = RotationOutcome::scope_not_granted;
     return refresh;
   }
-  if (found->state == RefreshTokenState::revoked) {
+  const RefreshTokenState state = found->token.state;
+  if (state == RefreshTokenState::revoked) {
     refresh.outcome = RotationOutcome::revoked;
     return refresh;
   }
@@ -96,28 +131,28 @@ Refresh redeem(Connection& db, const RefreshRequest& request, UnixTime now) {
     refresh.outcome = RotationOutcome::expired;
     return refresh;
   }
-  if (found->state == RefreshTokenState::superseded) {
+  if (state == RefreshTokenState::superseded) {
     // OAuth 2.1 §4.3.1: a token presented twice means two parties hold it; revoke the family.
     revoke_family(db, family_id);
     refresh.outcome = RotationOutcome::reuse_detected;
     return refresh;
   }
-  if (found->state == RefreshTokenState::current) {
-    // The current token is used: the one before it has lost its grace.
-    advance(db, family_id, request.next_hash);
-    refresh.outcome = RotationOutcome::rotated;
-  } else {
-    // The previous token again: its successor was never used (the client lost the answer), so the
-    // successor is discarded and the previous token keeps its grace until the new one is used.
-    replace_current(db, family_id, request.next_hash);
-    refresh.outcome = RotationOutcome::rotated_in_grace;
-  }
   RefreshTokenRecord next = presented;
-  next.token_hash = request.next_hash;
+  next.generation = found->family_generation + 1;
+  next.token_hash.clear();
   if (request.scopes) next.scopes = *request.scopes;
   next.issued_at = now;
   next.expires_at = request.next_expires_at;
-  insert_token(db, next);
+  if (state == RefreshTokenState::current) {
+    // The current token is used: the one before it has lost its grace.
+    advance(db, presented, next);
+    refresh.outcome = RotationOutcome::rotated;
+  } else {
+    // The previous token again: its successor was never used (the client lost the answer), so the
+    // successor is superseded and the previous token keeps its grace until the new one is used.
+    replace_current(db, next);
+    refresh.outcome = RotationOutcome::rotated_in_grace;
+  }
   refresh.issued = std::move(next);
   // The grant's upstream credential is keyed by its id, which is the family id.
   refresh.credential = find_upstream_credential(db, family_id);
@@ -128,16 +163,13 @@ Refresh redeem(Connection& db, const RefreshRequest& request, UnixTime now) {
 
 asio::awaitable<Result<Done>> SqliteStore::issue_refresh_token(RefreshTokenRecord record) {
   auto fn = [&record](Connection& db) {
-    auto issue = [&] {
-      auto family = db.prepare(
-          "INSERT INTO refresh_families (family_id, subject, client_id, org, current_hash)"
-          " VALUES (?1, ?2, ?3, ?4, ?5)");
-      family.bind_all(record.family_id, record.subject, record.client_id, record.org, Blob{record.token_hash});
-      family.run();
-      insert_token(db, record);
-      return Done{};
-    };
-    return db.transaction(issue);
+    auto family = db.prepare(
+        "INSERT INTO refresh_families (family_id, subject, client_id, org, generation, expires_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    family.bind_all(record.family_id, record.subject, record.client_id, record.org, record.generation,
+                    record.expires_at);
+    family.run();
+    return Done{};
   };
   co_return co_await run("issue refresh token", fn);
 }
@@ -166,8 +198,12 @@ asio::awaitable<Result<std::int64_t>> SqliteStore::revoke_grant(std::string subj
   co_return co_await run("revoke grant", fn);
 }
 
-asio::awaitable<Result<std::optional<RefreshToken>>> SqliteStore::find_refresh_token(std::string token_hash) {
-  auto fn = [&token_hash](Connection& db) { return find_token(db, token_hash); };
+asio::awaitable<Result<std::optional<RefreshToken>>> SqliteStore::find_refresh_token(RefreshTokenRecord presented) {
+  auto fn = [&presented](Connection& db) -> std::optional<RefreshToken> {
+    auto found = find_token(db, presented);
+    if (!found) return std::nullopt;
+    return std::move(found->token);
+  };
   co_return co_await read("find refresh token", fn);
 }
 

@@ -286,11 +286,8 @@ asio::awaitable<Result<Pruned>> SqliteStore::prune_expired(UnixTime now) {
       pruned.refresh_tokens = remove("DELETE FROM refresh_tokens WHERE expires_at <= ?1");
       pruned.grants = remove("DELETE FROM grants WHERE expires_at <= ?1");
       // A family whose current token has expired can no longer be used (its older tokens expire no
-      // later); any of its token rows still there are found by nobody and expire in turn.
-      auto orphans = db.prepare(
-          "DELETE FROM refresh_families WHERE NOT EXISTS"
-          " (SELECT 1 FROM refresh_tokens t WHERE t.token_hash = refresh_families.current_hash)");
-      orphans.run();
+      // later); random token rows of it still there are found by nobody and expire in turn.
+      pruned.refresh_families = remove("DELETE FROM refresh_families WHERE expires_at <= ?1");
       return pruned;
     };
     return db.transaction(prune);

@@ -86,7 +86,7 @@ class SqliteStore final : public Store {
   asio::awaitable<Result<Refresh>> redeem_refresh_token(RefreshRequest request, UnixTime now) override;
   asio::awaitable<Result<bool>> revoke_refresh_family(std::string family_id) override;
   asio::awaitable<Result<std::int64_t>> revoke_grant(std::string subject, std::string client_id) override;
-  asio::awaitable<Result<std::optional<RefreshToken>>> find_refresh_token(std::string token_hash) override;
+  asio::awaitable<Result<std::optional<RefreshToken>>> find_refresh_token(RefreshTokenRecord presented) override;
 
   asio::awaitable<Result<Done>> record_grant(Grant grant) override;
   asio::awaitable<Result<std::vector<Grant>>> list_grants(std::string subject, std::string client_id,

@@ -1,4 +1,4 @@
-// Sealed access tokens, authorization codes and pending authorizations.
+// Sealed access tokens, refresh tokens, authorization codes and pending authorizations.
 #include "oauth/tokens.hpp"
 
 #include <gtest/gtest.h>
@@ -81,6 +81,48 @@ TEST(AuthorizationCode, RoundTripsAndDoesNotOpenAsAnAccessToken) {
   EXPECT_EQ(open_authorization_code(*keys, sealed, now + 61s).error(), TokenError::expired);
   std::string as_token = "mcpat_" + sealed.substr(6);
   EXPECT_EQ(open_access_token(*keys, as_token, "https://mcp.example.com/mcp", now).error(), TokenError::forged);
+}
+
+TEST(RefreshToken, RoundTripsItsFamilyGenerationScopesAndTimes) {
+  auto keys = ring();
+  auto now = Clock::time_point(std::chrono::seconds(1'800'000'000));
+  RefreshTokenClaims claims{"family-1", 42, "mcp:tools files:read", now, now + 24h};
+  std::string sealed = seal_refresh_token(*keys, claims);
+  EXPECT_TRUE(sealed.starts_with("mcprt_"));
+  EXPECT_NE(sealed.size(), k_random_refresh_token_size);  // never taken for a random token from before
+  EXPECT_EQ(sealed.find("family-1"), std::string::npos) << "the family id is encrypted";
+  auto opened = open_refresh_token(*keys, sealed, now);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(opened->family_id, "family-1");
+  EXPECT_EQ(opened->generation, 42);
+  EXPECT_EQ(opened->scope, "mcp:tools files:read");
+  EXPECT_EQ(opened->issued_at, now);
+  EXPECT_EQ(opened->expires_at, now + 24h);
+  EXPECT_NE(seal_refresh_token(*keys, claims), sealed) << "each seal has its own nonce";
+}
+
+TEST(RefreshToken, RefusesExpiredForgedForeignAndMalformedTokens) {
+  auto keys = ring();
+  auto now = Clock::now();
+  RefreshTokenClaims claims{"family-1", 1, "mcp:tools", now, now + 1h};
+  std::string sealed = seal_refresh_token(*keys, claims);
+  EXPECT_EQ(open_refresh_token(*keys, sealed, now + 1h).error(), TokenError::expired);
+  EXPECT_EQ(open_refresh_token(*ring(), sealed, now).error(), TokenError::forged);  // another key ring
+  std::string tampered = sealed;
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(open_refresh_token(*keys, tampered, now).error(), TokenError::forged);
+  // Purposes do not mix: an access token's box is no refresh token, and the other way round.
+  std::string access = seal_access_token(*keys, token(now));
+  EXPECT_EQ(open_refresh_token(*keys, "mcprt_" + access.substr(6), now).error(), TokenError::forged);
+  EXPECT_EQ(open_access_token(*keys, "mcpat_" + sealed.substr(6), "https://mcp.example.com/mcp", now).error(),
+            TokenError::forged);
+  EXPECT_EQ(open_refresh_token(*keys, "mcprt_never_issued", now).error(), TokenError::malformed);
+  EXPECT_EQ(open_refresh_token(*keys, sealed.substr(6), now).error(), TokenError::malformed);  // no prefix
+  // A box that opens but names no family or generation is not a refresh token.
+  EXPECT_EQ(open_refresh_token(*keys, seal_refresh_token(*keys, {"", 1, "", now, now + 1h}), now).error(),
+            TokenError::malformed);
+  EXPECT_EQ(open_refresh_token(*keys, seal_refresh_token(*keys, {"family-1", 0, "", now, now + 1h}), now).error(),
+            TokenError::malformed);
 }
 
 TEST(PendingAuthorization, RoundTripsTheParkedRequest) {

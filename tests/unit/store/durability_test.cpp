@@ -26,9 +26,11 @@ asio::awaitable<void> write_then_die(Store& store) {
   Consent consent{"alice", "client-1", "Client", "https://c.example/cb", "read", 100};
   auto saved = co_await store.save_consent(consent);
   auto marked = co_await store.mark_code_used(hash("code-1"), 160, 100);
-  RefreshTokenRecord first{hash("t0"), "family-1", "alice", "client-1", std::nullopt, "read", 100, 1100};
+  RefreshTokenRecord first = refresh_token("family-1", 1);
+  first.subject = "alice";
+  first.client_id = "client-1";
   auto issued = co_await store.issue_refresh_token(first);
-  RefreshRequest refresh{hash("t0"), "client-1", std::nullopt, hash("t1"), 1200};
+  RefreshRequest refresh{refresh_token("family-1", 1), "client-1", std::nullopt, 1200};
   auto rotated = co_await store.redeem_refresh_token(refresh, 200);
   const bool all_written =
       saved && marked && *marked && issued && rotated && rotated->outcome == RotationOutcome::rotated;
@@ -62,10 +64,10 @@ TEST(Durability, WritesThatReturnedSurviveKill9) {
   ASSERT_TRUE(consent);
   EXPECT_EQ(consent->redirect_uri, "https://c.example/cb");
   EXPECT_FALSE(ok(sync(store.mark_code_used(hash("code-1"), 160, 110))));  // still a replay
-  auto previous = ok(sync(store.find_refresh_token(hash("t0"))));
+  auto previous = ok(sync(store.find_refresh_token(refresh_token("family-1", 1))));
   ASSERT_TRUE(previous);
   EXPECT_EQ(previous->state, RefreshTokenState::previous);
-  auto current = ok(sync(store.find_refresh_token(hash("t1"))));
+  auto current = ok(sync(store.find_refresh_token(refresh_token("family-1", 2, 200))));
   ASSERT_TRUE(current);
   EXPECT_EQ(current->state, RefreshTokenState::current);
 }

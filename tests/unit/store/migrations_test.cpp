@@ -44,9 +44,17 @@ TEST_F(StoreTest, DatabaseFromANewerVersionIsRefused) {
   EXPECT_NE(message.find("999 (\"from the future\")"), std::string::npos) << message;
 }
 
-// Migration 3 moves a family's current and previous token onto the family row: a database written
-// before it keeps every token's state, and rotation goes on from there.
-TEST(Migrations, RefreshTokensKeepTheirStateAcrossTheFamilyRowMigration) {
+// A random token from before schema 4, as the token endpoint presents it: by its hash.
+RefreshTokenRecord random_token(char byte) {
+  RefreshTokenRecord presented;
+  presented.token_hash = std::string(1, byte);
+  return presented;
+}
+
+// Migration 3 moves a family's current and previous token onto the family row, migration 4 gives the
+// family its generations and expiry: random tokens written before both keep their state, and rotating
+// one goes on with sealed tokens (generations) in the same family, grace and reuse detection included.
+TEST(Migrations, RandomRefreshTokensKeepTheirStateAndRotateIntoGenerations) {
   TempDir dir;
   const auto path = dir.path() / "store.db";
   {
@@ -64,29 +72,54 @@ TEST(Migrations, RefreshTokensKeepTheirStateAcrossTheFamilyRowMigration) {
   auto opened = SqliteStore::open(path);
   ASSERT_TRUE(opened) << opened.error().message;
   Store& store = **opened;
-  auto state = [&](char byte) {
-    auto found = ok(sync(store.find_refresh_token(std::string(1, byte))));
+  auto state = [&](const RefreshTokenRecord& presented) {
+    auto found = ok(sync(store.find_refresh_token(presented)));
     return found ? std::optional(found->state) : std::nullopt;
   };
-  EXPECT_EQ(state('\x01'), RefreshTokenState::superseded);
-  EXPECT_EQ(state('\x02'), RefreshTokenState::previous);
-  EXPECT_EQ(state('\x03'), RefreshTokenState::current);
-  EXPECT_EQ(state('\x04'), RefreshTokenState::current);
-  auto moved = ok(sync(store.find_refresh_token(std::string(1, '\x04'))));
+  EXPECT_EQ(state(random_token('\x01')), RefreshTokenState::superseded);
+  EXPECT_EQ(state(random_token('\x02')), RefreshTokenState::previous);
+  EXPECT_EQ(state(random_token('\x03')), RefreshTokenState::current);
+  EXPECT_EQ(state(random_token('\x04')), RefreshTokenState::current);
+  auto moved = ok(sync(store.find_refresh_token(random_token('\x04'))));
   ASSERT_TRUE(moved);
   EXPECT_EQ(moved->record.org, "org-1");
   EXPECT_EQ(moved->record.scopes, "read write");
   EXPECT_EQ(moved->record.expires_at, 1100);
+  EXPECT_EQ(RawDb(path).scalar(
+                "SELECT group_concat(expires_at) FROM (SELECT expires_at FROM refresh_families ORDER BY family_id)"),
+            "1300,1100");
 
-  RefreshRequest rotate{std::string(1, '\x03'), "client-1", std::nullopt, std::string(1, '\x05'), 1500};
-  auto rotated = ok(sync(store.redeem_refresh_token(rotate, 400)));
+  // The current random token rotates into the family's first generation; it keeps its grace.
+  auto rotated = ok(sync(store.redeem_refresh_token(RefreshRequest{random_token('\x03'), "client-1", {}, 1400}, 400)));
   EXPECT_EQ(rotated.outcome, RotationOutcome::rotated);
-  EXPECT_EQ(state('\x02'), RefreshTokenState::superseded);
-  EXPECT_EQ(state('\x03'), RefreshTokenState::previous);
-  EXPECT_EQ(state('\x05'), RefreshTokenState::current);
-  RefreshRequest replay{std::string(1, '\x01'), "client-1", std::nullopt, std::string(1, '\x06'), 1500};
-  EXPECT_EQ(ok(sync(store.redeem_refresh_token(replay, 400))).outcome, RotationOutcome::reuse_detected);
-  EXPECT_EQ(state('\x05'), RefreshTokenState::revoked);
+  ASSERT_TRUE(rotated.issued);
+  EXPECT_EQ(rotated.issued->family_id, "f1");
+  EXPECT_EQ(rotated.issued->generation, 1);
+  EXPECT_EQ(rotated.issued->subject, "alice");
+  EXPECT_EQ(rotated.issued->scopes, "read");
+  EXPECT_EQ(state(random_token('\x02')), RefreshTokenState::superseded);
+  EXPECT_EQ(state(random_token('\x03')), RefreshTokenState::previous);
+  EXPECT_EQ(state(refresh_token("f1", 1, 400)), RefreshTokenState::current);
+  auto retried = ok(sync(store.redeem_refresh_token(RefreshRequest{random_token('\x03'), "client-1", {}, 1500}, 500)));
+  EXPECT_EQ(retried.outcome, RotationOutcome::rotated_in_grace);
+  ASSERT_TRUE(retried.issued);
+  EXPECT_EQ(retried.issued->generation, 2);
+  EXPECT_EQ(state(refresh_token("f1", 1, 400)), RefreshTokenState::superseded);
+  // The sealed successor is used: the random token loses its grace, and presenting it again is reuse.
+  auto next =
+      ok(sync(store.redeem_refresh_token(RefreshRequest{refresh_token("f1", 2, 500), "client-1", {}, 1600}, 600)));
+  EXPECT_EQ(next.outcome, RotationOutcome::rotated);
+  EXPECT_EQ(state(random_token('\x03')), RefreshTokenState::superseded);
+  auto replay = RefreshRequest{random_token('\x03'), "client-1", {}, 1700};
+  EXPECT_EQ(ok(sync(store.redeem_refresh_token(replay, 700))).outcome, RotationOutcome::reuse_detected);
+  EXPECT_EQ(state(refresh_token("f1", 3, 600)), RefreshTokenState::revoked);
+  EXPECT_EQ(state(random_token('\x04')), RefreshTokenState::current);  // the other family is untouched
+
+  // Pruning: f2's random current token expired at 1100, f1's sealed one expires at 1600.
+  auto pruned = ok(sync(store.prune_expired(1200)));
+  EXPECT_EQ(pruned.refresh_families, 1);
+  EXPECT_EQ(pruned.refresh_tokens, 3);  // x'01', x'02' and x'04'
+  EXPECT_FALSE(state(random_token('\x04')));
 }
 
 TEST(Migrations, EachIsAppliedOnceInOrder) {

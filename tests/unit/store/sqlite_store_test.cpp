@@ -133,7 +133,9 @@ TEST(SqliteStoreOpen, AFileThatIsNotADatabaseIsRefusedAsCorrupt) {
 }
 
 TEST_F(StoreTest, ErrorsNameTheOperation) {
-  RefreshTokenRecord record{hash("rt-1"), "family-1", "alice", "client-1", std::nullopt, "read", 100, 1000};
+  RefreshTokenRecord record = refresh_token("family-1", 1);
+  record.subject = "alice";
+  record.client_id = "client-1";
   ok(sync(store().issue_refresh_token(record)));
   auto again = sync(store().issue_refresh_token(record));
   ASSERT_FALSE(again);

@@ -67,6 +67,19 @@ inline ::testing::AssertionResult killed_by_sigkill(pid_t child) {
 // What callers store: a hash of the secret, 32 raw bytes (NULs included).
 inline std::string hash(std::string_view secret) { return crypto::sha256(secret); }
 
+// A refresh token as its seal names it: generation `generation` of `family`, with `scopes`, valid for
+// 1000 s from `issued_at`. Subject, client and org are the family's (set them to issue one).
+inline RefreshTokenRecord refresh_token(const std::string& family, std::int64_t generation, UnixTime issued_at = 100,
+                                        const std::string& scopes = "read") {
+  RefreshTokenRecord record;
+  record.family_id = family;
+  record.generation = generation;
+  record.scopes = scopes;
+  record.issued_at = issued_at;
+  record.expires_at = issued_at + 1000;
+  return record;
+}
+
 // A second, raw connection to the same file, for what the Store deliberately does not expose.
 class RawDb {
  public:
