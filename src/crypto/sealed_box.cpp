@@ -90,7 +90,7 @@ std::string seal(const KeyRing& keys, Purpose purpose, std::string_view payload,
   plaintext.append(payload);
 
   // 96-bit random nonces: safe for far more values per key than a gateway seals between rotations.
-  const std::string nonce = random_bytes(k_nonce_size);
+  const std::string nonce = random_nonce(k_nonce_size);
   const std::string aad = associated_data(id, purpose);
 
   std::string out = aad.substr(0, k_header_size) + nonce;

@@ -1,12 +1,19 @@
-// Tests for random bytes and tokens: requested sizes, base64url shape, no repeats.
+// Tests for random bytes, nonces and tokens: requested sizes, base64url shape, no repeats (across
+// threads and a fork for nonces).
 #include "crypto/random.hpp"
 
 #include "crypto/encoding.hpp"
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace mcpedge::crypto {
 namespace {
@@ -45,6 +52,55 @@ TEST(RandomToken, IsBase64UrlOfTheRequestedNumberOfBytes) {
 }
 
 TEST(RandomToken, SuccessiveTokensDiffer) { EXPECT_NE(random_token(), random_token()); }
+
+TEST(RandomNonce, ReturnsTheRequestedSizeAndNeverRepeatsAcrossManyBlocks) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 20'000; ++i) {  // 12 bytes each: ~230 refills of the per-thread block
+    std::string nonce = random_nonce(12);
+    ASSERT_EQ(nonce.size(), 12u);
+    EXPECT_TRUE(seen.insert(std::move(nonce)).second) << "repeated at " << i;
+  }
+  EXPECT_EQ(random_nonce(0).size(), 0u);
+  EXPECT_EQ(random_nonce(1000).size(), 1000u);  // larger than a block's share: drawn directly
+}
+
+TEST(RandomNonce, ThreadsNeverShareBytes) {
+  std::mutex mutex;
+  std::set<std::string> seen;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      std::vector<std::string> mine;
+      for (int i = 0; i < 2'000; ++i) mine.push_back(random_nonce(12));
+      std::lock_guard lock(mutex);
+      for (auto& nonce : mine) seen.insert(std::move(nonce));
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(seen.size(), 8'000u);
+}
+
+TEST(RandomNonce, AForkedChildDoesNotRepeatItsParentsNonces) {
+  random_nonce(12);  // this thread's block is filled: what it hands out next is already in memory
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string nonce = random_nonce(12);
+    const bool written = ::write(pipe_fds[1], nonce.data(), nonce.size()) == static_cast<ssize_t>(nonce.size());
+    ::_exit(written ? 0 : 1);
+  }
+  ::close(pipe_fds[1]);
+  const std::string mine = random_nonce(12);
+  std::string theirs(12, '\0');
+  EXPECT_EQ(::read(pipe_fds[0], theirs.data(), theirs.size()), 12);
+  ::close(pipe_fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_NE(mine, theirs);
+}
 
 }  // namespace
 }  // namespace mcpedge::crypto
