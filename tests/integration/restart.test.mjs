@@ -27,6 +27,14 @@ async function freePort() {
   return port;
 }
 
+// POSTs a refresh grant for a public client.
+function refreshGrant(origin, clientId, refreshToken) {
+  return fetch(`${origin}/token`, {
+    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId }),
+  });
+}
+
 test('kill -9 between sign-in and refresh: tokens, rotation and reuse detection survive the restart', async () => {
   const data = mkdtempSync(path.join(tmpdir(), 'mcpedge-restart-'));
   const listen = `127.0.0.1:${await freePort()}`;
@@ -59,11 +67,7 @@ test('kill -9 between sign-in and refresh: tokens, rotation and reuse detection 
 
     // Once the new refresh token is used, the pre-crash one is reuse: the whole family is revoked.
     assert.equal(await auth(provider, { serverUrl: new URL(demo.url) }), 'AUTHORIZED');
-    const reuse = await fetch(`${demo.origin}/token`, {
-      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: before.refresh_token,
-        client_id: provider.clientInformation().client_id }),
-    });
+    const reuse = await refreshGrant(demo.origin, provider.clientInformation().client_id, before.refresh_token);
     assert.equal(reuse.status, 400);
     assert.equal((await reuse.json()).error, 'invalid_grant');
     const refused = await rpc(demo.url, { jsonrpc: '2.0', id: 2, method: 'tools/list' },
@@ -74,14 +78,6 @@ test('kill -9 between sign-in and refresh: tokens, rotation and reuse detection 
     rmSync(data, { recursive: true, force: true });
   }
 });
-
-// POSTs a refresh grant for a public client.
-function refreshGrant(origin, clientId, refreshToken) {
-  return fetch(`${origin}/token`, {
-    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId }),
-  });
-}
 
 test('a refresh token from before tokens were sealed rotates into a sealed one after the upgrade', async () => {
   const data = mkdtempSync(path.join(tmpdir(), 'mcpedge-upgrade-'));
