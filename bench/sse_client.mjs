@@ -154,3 +154,6 @@ process.on('message', async (message) => {
     process.exit(0);
   }
 });
+// The harness is gone (it failed or was killed before sending 'close'): exit rather than keep
+// thousands of streams open against a replica nobody will stop.
+process.on('disconnect', () => process.exit(0));
