@@ -250,7 +250,7 @@ function sseRoom() {
   const room = capped ? plan.ssePerProcess : fdRoom;
   if (room < 1) throw new Error(`SSE: no room for a stream in one process (${fdWhy})`);
   const capWhy = capped ? `${process.env.BENCH_SSE_PER_PROCESS ? 'BENCH_SSE_PER_PROCESS' : 'smoke plan'}: ≤ ${room} per replica` : fdWhy;
-  return { limit, fdRoom, fdWhy, room, capWhy };
+  return { limit, fdRoom, fdWhy, room, capped, capWhy };
 }
 
 // `total` split into `parts` sizes that differ by one at most.
@@ -318,12 +318,12 @@ async function deliverReplica(replica) {
 // N idle streams over R = ceil(N / room) replicas (one process each, the product's scale story) when
 // one process cannot hold them all; RSS per stream and delivery latency are pooled over all streams.
 async function sseWorkload() {
-  const { limit, fdRoom, fdWhy, room, capWhy } = sseRoom();
+  const { limit, fdRoom, fdWhy, room, capped, capWhy } = sseRoom();
   const wanted = plan.sseStreams;
   const shares = evenSplit(wanted, Math.ceil(wanted / room));
   const why = shares.length > 1 ? capWhy : '';
-  const capped = why && why !== fdWhy ? `, and ${why}` : '';
-  if (why) log(`${wanted} streams on ${shares.length} replicas (${shares.join(' + ')}): one process holds at most ~${fdRoom} (${fdWhy})${capped}`);
+  const alsoCapped = why && capped ? `, and ${why}` : '';
+  if (why) log(`${wanted} streams on ${shares.length} replicas (${shares.join(' + ')}): one process holds at most ~${fdRoom} (${fdWhy})${alsoCapped}`);
   const replicas = [];
   const clients = [];
   try {
@@ -359,7 +359,7 @@ async function sseWorkload() {
       port: r.demo.port, streams: r.streams, rssBeforeKiB: r.rssBeforeKiB, rssAfterKiB: r.rssAfterKiB, perStreamKiB: r.perStreamKiB,
       openSeconds: r.openSeconds, delivered: r.latencies.length, lost: r.lost, p50: r.p50, p99: r.p99,
     }));
-    return { wanted, streams, limit, why, oneProcessMax: fdRoom, oneProcessWhy: fdWhy, replicas: perReplica, rssBeforeKiB, rssAfterKiB, perStreamKiB, openSeconds, delivered: latencies.length, lost, p50, p99 };
+    return { wanted, streams, limit, why, capped, oneProcessMax: fdRoom, oneProcessWhy: fdWhy, replicas: perReplica, rssBeforeKiB, rssAfterKiB, perStreamKiB, openSeconds, delivered: latencies.length, lost, p50, p99 };
   } finally {
     for (const c of clients) if (c.connected) c.send({ cmd: 'close' });
     // A replica whose start failed is not in `replicas`: startMcpedge's entry in `cleanups` stops it.
@@ -482,7 +482,7 @@ if (r.sse) {
   const count = (x) => x.toLocaleString('en-US');
   const held = r.sse.streams >= 50_000 && r.sse.delivered === r.sse.streams;
   const shortfall = r.sse.delivered < r.sse.streams ? `, ${count(r.sse.delivered)} delivered` : '';
-  const cap = r.sse.why && r.sse.why !== r.sse.oneProcessWhy ? ` (${r.sse.why})` : '';
+  const cap = r.sse.why && r.sse.capped ? ` (${r.sse.why})` : '';
   const spread = r.sse.replicas.length > 1 ? ` on ${r.sse.replicas.length} replicas${cap}; one process: ≤ ${count(r.sse.oneProcessMax)} (fd limit)` : '';
   target('SSE streams held', r.sse.streams, '50,000', held, `${count(r.sse.streams)}${shortfall}${spread}`);
   target('SSE RSS per stream', r.sse.perStreamKiB, '≤ 4 KiB', r.sse.perStreamKiB <= 4, `${fmt(r.sse.perStreamKiB, 2)} KiB`);
